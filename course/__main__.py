@@ -1,0 +1,39 @@
+"""`python -m course <verb>`: thin command line over the course's verbs (one module each)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .common import CourseError
+
+VERBS = ("build", "validate", "grade", "demo", "bench")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    modules = {}
+    for verb in VERBS:
+        try:
+            mod = importlib.import_module(f"course.{verb}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"course.{verb}":
+                continue
+            raise
+        modules[verb] = mod
+        p = sub.add_parser(verb, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+    args = parser.parse_args(argv)
+    try:
+        return modules[args.verb].run(args) or 0
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Paths, the list of parts, and the error type every verb reports in one line."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+DEMO_LESSONS = LESSONS / "demo"
+GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class CourseError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def parts() -> list[str]:
+    """Every part of the course, in order: one lesson file per part."""
+    return sorted(p.stem for p in LESSONS.glob("[0-9][0-9]_*.py"))
+
+
+def check_part(name: str) -> str:
+    """Return `name` if it is a part of the course, else raise a CourseError naming the parts."""
+    known = parts()
+    if name not in known:
+        raise CourseError(f"unknown assignment {name!r}; the parts are: {', '.join(known)}")
+    return name
+
+
+def check_parts(names: list[str] | None) -> list[str]:
+    """The parts asked for (all when none are named), each checked."""
+    return [check_part(n) for n in names] if names else parts()
+
+
+def lesson_path(part: str) -> Path:
+    return LESSONS / f"{part}.py"
+
+
+def course_dir(path: str | os.PathLike) -> Path:
+    """A course folder given on the command line: it must exist and hold nbgrader_config.py."""
+    p = Path(path).resolve()
+    if not p.is_dir():
+        raise CourseError(f"course folder {p} does not exist")
+    if not (p / "nbgrader_config.py").is_file():
+        raise CourseError(f"{p} is not a course folder (no nbgrader_config.py)")
+    return p

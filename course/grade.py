@@ -1,0 +1,346 @@
+"""`python -m course grade`: autograde submitted/ safely, one worker process per submission.
+
+For every (student, assignment):
+1. check the submission (missing? not a notebook?) and repair its structure against the
+   release (duplicated or renamed cells, deleted read-only cells, edited metadata), on a
+   staged copy: submitted/ itself is never modified;
+2. autograde it with nbgrader in a worker process (kernel in the sandbox unless --no-sandbox);
+3. read what happened (kernel death, timeout, integrity tripwire) and the scores.
+One bad submission never stops the others; every outcome lands in reports/grading.json.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .common import ROOT, CourseError, course_dir
+
+HELP = "autograde the submissions in submitted/ (sandboxed, one worker per submission)"
+STAGED = ".staged"  # course-relative folder of repaired copies that nbgrader grades
+INTEGRITY_ID = "integrity_check"
+INTEGRITY_OK = "2/2 expected failures seen"
+
+
+@dataclass
+class Outcome:
+    student: str
+    assignment: str
+    status: str = "ok"  # ok | missing | broken | kernel-died | timeout | tampered | error
+    score: float | None = None
+    max_score: float | None = None
+    notes: list[str] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)  # grade_id -> [score, max_score] (None: manual)
+    seconds: float = 0.0
+
+
+def add_arguments(parser):
+    parser.add_argument("--course", default=str(ROOT), help="course folder (default: this repository)")
+    parser.add_argument("--assignment", action="append", metavar="PART",
+                        help="grade only this assignment (repeatable); default: every one submitted")
+    parser.add_argument("--student", action="append", metavar="ID",
+                        help="grade only this student (repeatable); default: every student in submitted/")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="submissions graded at once (default 1; the SQLite gradebook is safest with 1)")
+    parser.add_argument("--timeout", type=int, default=1800,
+                        help="seconds one submission may take in all before it is stopped (default 1800)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student kernels unsandboxed (only for trusted code, e.g. your own solution)")
+
+
+def run(args) -> int:
+    course = course_dir(args.course)
+    if args.jobs < 1:
+        raise CourseError("--jobs must be at least 1")
+    sandbox = not args.no_sandbox
+    if sandbox:
+        from .sandbox import check_available
+        check_available()
+    outcomes = grade_class(course, args.assignment, args.student, jobs=args.jobs,
+                           sandbox=sandbox, timeout=args.timeout)
+    print_outcomes(outcomes)
+    return 0
+
+
+# ---------------------------------------------------------------- discovery
+
+def submissions(course: Path, assignments=None, students=None) -> list[tuple[str, str]]:
+    """(student, assignment) pairs to grade; unknown names are an error, not a silent skip."""
+    sub = course / "submitted"
+    if not sub.is_dir():
+        raise CourseError(f"no submitted/ folder in {course}")
+    known_students = sorted(p.name for p in sub.iterdir() if p.is_dir() and not p.name.startswith("."))
+    known_parts = sorted(p.name for p in (course / "source").iterdir() if p.is_dir()) \
+        if (course / "source").is_dir() else []
+    for s in students or []:
+        if s not in known_students:
+            raise CourseError(f"unknown student {s!r}: no folder submitted/{s}")
+    for a in assignments or []:
+        if a not in known_parts:
+            raise CourseError(f"unknown assignment {a!r}; the assignments are: {', '.join(known_parts)}")
+    pairs = []
+    for s in students or known_students:
+        for a in assignments or known_parts:
+            if assignments or (sub / s / a).is_dir():
+                pairs.append((s, a))
+    return pairs
+
+
+# ---------------------------------------------------------------- repair
+
+def _gid(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def repair(sub, rel) -> list[str]:
+    """Make the submission's nbgrader structure match the release; return what was changed.
+
+    Cells are matched by grade_id. Unknown or duplicated ids lose their nbgrader metadata (the
+    cell stays, as the student's own code); known cells get the release's metadata back;
+    deleted read-only and graded cells are put back where they were. Deleted solution cells are
+    not re-inserted (a stub would overwrite code the student moved elsewhere).
+    """
+    notes = []
+    ref = {_gid(c): c for c in rel.cells if _gid(c)}
+    seen = set()
+    for cell in sub.cells:
+        meta = cell.get("metadata", {})
+        if "nbgrader" not in meta:
+            continue
+        gid = _gid(cell)
+        if gid not in ref or gid in seen:
+            notes.append(f"cell {gid!r} {'duplicated' if gid in seen else 'is not in the release'}:"
+                         " graded as the student's own code")
+            del meta["nbgrader"]
+            continue
+        seen.add(gid)
+        want = ref[gid]
+        if meta["nbgrader"] != want.metadata.nbgrader:
+            changed = sorted(k for k in set(meta["nbgrader"]) | set(want.metadata.nbgrader)
+                             if k != "checksum" and meta["nbgrader"].get(k) != want.metadata.nbgrader.get(k))
+            if changed:
+                notes.append(f"cell {gid!r}: metadata {', '.join(changed)} restored")
+            meta["nbgrader"] = copy.deepcopy(want.metadata.nbgrader)
+        if cell.cell_type != want.cell_type:
+            notes.append(f"cell {gid!r}: cell type restored to {want.cell_type}")
+            _set_type(cell, want.cell_type)
+    # put back deleted cells that the student could not legitimately remove
+    out, present = [], {_gid(c) for c in sub.cells if _gid(c)}
+    inserts: dict = {}
+    anchor = None
+    for cell in rel.cells:
+        gid = _gid(cell)
+        if not gid:
+            continue
+        nbg = cell.metadata.nbgrader
+        if gid not in present and (nbg.get("locked") or nbg.get("grade")):
+            inserts.setdefault(anchor, []).append(copy.deepcopy(cell))
+            notes.append(f"cell {gid!r} was deleted: restored")
+        elif gid in present:
+            anchor = gid
+    out.extend(inserts.get(None, []))
+    for cell in sub.cells:
+        out.append(cell)
+        gid = _gid(cell)
+        if gid in inserts:
+            out.extend(inserts.pop(gid))
+    sub.cells = out
+    return notes
+
+
+def _set_type(cell, cell_type):
+    cell.cell_type = cell_type
+    if cell_type == "code":
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+
+
+def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool:
+    """Copy the submission to the staging folder, repaired; False if there is nothing to grade."""
+    src_dir = course / "submitted" / student / assignment
+    dst_dir = course / STAGED / student / assignment
+    if dst_dir.exists():
+        shutil.rmtree(dst_dir)
+    nb_path = src_dir / f"{assignment}.ipynb"
+    if not nb_path.is_file():
+        outcome.status = "missing"
+        found = sorted(p.name for p in src_dir.glob("*.ipynb")) if src_dir.is_dir() else []
+        outcome.notes.append(f"no {assignment}.ipynb in submitted/{student}/{assignment}"
+                             + (f" (found: {', '.join(found)})" if found else ""))
+        return False
+    try:
+        sub = nbformat.read(nb_path, as_version=4)
+        nbformat.validate(sub)
+    except Exception as exc:
+        outcome.status = "broken"
+        outcome.notes.append(f"not a readable notebook: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        return False
+    rel = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    outcome.notes.extend(repair(sub, rel))
+    shutil.copytree(src_dir, dst_dir, symlinks=False, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    nbformat.write(sub, dst_dir / f"{assignment}.ipynb")
+    return True
+
+
+# ---------------------------------------------------------------- grading
+
+def ensure_assignment(course: Path, assignment: str) -> None:
+    """The gradebook must know the assignment's cells before autograde can score it."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbgrader_api import load_config
+    db_url = load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db_url) as gb:
+        try:
+            gb.find_notebook(assignment, assignment)
+            return
+        except MissingEntry:
+            pass
+    from .build import generate_release, normalise_release
+    normalise_release(generate_release(course, assignment))
+
+
+def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: bool, timeout: int):
+    cmd = [sys.executable, "-m", "course.worker", job, str(course), assignment, student]
+    if job == "autograde":
+        cmd += ["--submitted-dir", STAGED]
+    if sandbox:
+        cmd.append("--sandbox")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=course,
+                              env=env, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+    last = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
+    try:
+        return json.loads(last[0]), proc.stderr
+    except (IndexError, json.JSONDecodeError):
+        return {"success": False, "log": proc.stdout[-2000:], "error": proc.stderr[-2000:]}, proc.stderr
+
+
+def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeout: int) -> Outcome:
+    outcome = Outcome(student, assignment)
+    t0 = time.monotonic()
+    if stage(course, student, assignment, outcome):
+        result, err = run_worker(course, "autograde", assignment, student, sandbox, timeout)
+        if result is None:
+            outcome.status = "timeout"
+            outcome.notes.append(f"grading took longer than {timeout} s and was stopped")
+        else:
+            read_result(course, result, outcome)
+    read_scores(course, outcome)
+    outcome.seconds = round(time.monotonic() - t0, 1)
+    return outcome
+
+
+def read_result(course: Path, result: dict, outcome: Outcome) -> None:
+    text = result.get("log", "") + "\n" + result.get("error", "")
+    if re.search(r"DeadKernelError|Kernel died|kernel died", text):
+        outcome.status = "kernel-died"
+        outcome.notes.append("the kernel died while running the notebook (os._exit, a crash or the "
+                             "memory limit): nbgrader could not grade it")
+    elif re.search(r"CellTimeoutError|Cell execution timed out|TimeoutError", text):
+        outcome.status = "timeout"
+        outcome.notes.append("a cell ran past the per-cell time limit")
+    elif not result.get("success"):
+        outcome.status = "error"
+        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+        outcome.notes.append("nbgrader failed: " + (lines[-1][:300] if lines else "no message"))
+        return
+    nb_path = course / "autograded" / outcome.student / outcome.assignment / f"{outcome.assignment}.ipynb"
+    if outcome.status == "ok" and nb_path.is_file():
+        check_integrity(nbformat.read(nb_path, as_version=4), outcome)
+
+
+def check_integrity(nb, outcome: Outcome) -> None:
+    """The tripwire cell must have failed exactly as an honest kernel makes it fail."""
+    cells = [c for c in nb.cells if _gid(c) == INTEGRITY_ID]
+    if not cells:
+        outcome.status = "tampered"
+        outcome.notes.append("integrity check cell missing after grading")
+        return
+    errors = [o for o in cells[0].get("outputs", []) if o.get("output_type") == "error"]
+    if not (errors and errors[0].get("ename") == "IntegrityCheck" and errors[0].get("evalue") == INTEGRITY_OK):
+        got = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no error"
+        outcome.status = "tampered"
+        outcome.notes.append(f"integrity check failed ({got}): the kernel's assert or numpy "
+                             "comparisons were altered; scores are not trustworthy")
+
+
+def read_scores(course: Path, outcome: Outcome) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbgrader_api import load_config
+    db_url = load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db_url) as gb:
+        try:
+            nb = gb.find_submission_notebook(outcome.assignment, outcome.assignment, outcome.student)
+        except MissingEntry:
+            return
+        for g in nb.grades:
+            outcome.cells[g.name] = [None if g.score is None or g.needs_manual_grade else float(g.score),
+                                     float(g.max_score)]
+        outcome.score, outcome.max_score = float(nb.score), float(nb.max_score)
+
+
+def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=True, timeout=1800,
+                log=print) -> list[Outcome]:
+    pairs = submissions(course, assignments, students)
+    for a in sorted({a for _, a in pairs}):
+        ensure_assignment(course, a)
+    backup_gradebook(course)
+
+    def work(pair):
+        o = grade_one(course, pair[0], pair[1], sandbox, timeout)
+        log(f"  graded {o.student:>12} {o.assignment:<26} {o.status:<11} "
+            f"{_fmt(o.score)}/{_fmt(o.max_score)}  ({o.seconds:.1f} s)")
+        return o
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(pool.map(work, pairs))
+    write_report(course, outcomes)
+    return outcomes
+
+
+def backup_gradebook(course: Path) -> None:
+    db = course / "gradebook.db"
+    if db.is_file():
+        (course / "reports").mkdir(exist_ok=True)
+        shutil.copy2(db, course / "reports" / "gradebook.before-grading.db")
+
+
+def write_report(course: Path, outcomes: list[Outcome]) -> Path:
+    path = course / "reports" / "grading.json"
+    path.parent.mkdir(exist_ok=True)
+    old = json.loads(path.read_text()) if path.is_file() else {}
+    for o in outcomes:
+        old[f"{o.student}/{o.assignment}"] = asdict(o)
+    path.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
+    return path
+
+
+def _fmt(x):
+    return "-" if x is None else f"{x:g}"
+
+
+def print_outcomes(outcomes: list[Outcome]) -> None:
+    bad = [o for o in outcomes if o.status != "ok" or o.notes]
+    print(f"graded {len(outcomes)} submission(s); {sum(o.status == 'ok' for o in outcomes)} ok")
+    for o in bad:
+        print(f"  {o.student}/{o.assignment}: {o.status.upper()}")
+        for n in o.notes:
+            print(f"    - {n}")

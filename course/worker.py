@@ -1,0 +1,51 @@
+"""Worker process: runs one nbgrader job and prints its result as one JSON line.
+
+`python -m course.worker autograde COURSE ASSIGNMENT STUDENT [--sandbox]`
+`python -m course.worker feedback COURSE ASSIGNMENT STUDENT`
+
+The grade verb starts one worker per submission in its own session, so a submission that
+crashes nbgrader, kills its parent or hangs costs only its own grade.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m course.worker")
+    p.add_argument("job", choices=("autograde", "feedback"))
+    p.add_argument("course")
+    p.add_argument("assignment")
+    p.add_argument("student")
+    p.add_argument("--submitted-dir", default=None, help="where the submissions are (course-relative)")
+    p.add_argument("--sandbox", action="store_true", help="run the kernel in the bubblewrap sandbox")
+    args = p.parse_args(argv)
+
+    from .nbgrader_api import api_for
+
+    course = Path(args.course)
+    overrides = Config()
+    if args.submitted_dir:
+        overrides.CourseDirectory.submitted_directory = args.submitted_dir
+    if args.sandbox:
+        from .sandbox import kernel_config
+        overrides.merge(kernel_config(course))
+    api = api_for(course, overrides)
+    if args.job == "autograde":
+        result = api.autograde(args.assignment, args.student, force=True, create=True)
+    else:
+        result = api.generate_feedback(args.assignment, args.student, force=True)
+    out = {"success": bool(result.get("success")), "log": result.get("log") or "",
+           "error": result.get("error") or ""}
+    sys.stdout.write("\n" + json.dumps(out) + "\n")
+    sys.stdout.flush()
+    return 0 if out["success"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
