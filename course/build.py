@@ -88,9 +88,9 @@ def _cell_id(cell, taken: set) -> str:
     return cid
 
 
-def lesson_to_notebook(part: str):
-    """The instructor notebook for `part`, built from its lesson text."""
-    path = lesson_path(part)
+def lesson_to_notebook(part: str, path: Path | None = None):
+    """The instructor notebook for `part`, built from its lesson text (lessons/<part>.py by default)."""
+    path = path or lesson_path(part)
     try:
         nb = jupytext.read(path, fmt="py:percent")
     except Exception as exc:  # jupytext raises many types for bad text
@@ -120,10 +120,10 @@ def notebook_text(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def write_source(part: str, root: Path) -> Path:
+def write_source(part: str, root: Path, lesson: Path | None = None) -> Path:
     dest = root / "source" / part / f"{part}.ipynb"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(notebook_text(lesson_to_notebook(part)))
+    dest.write_text(notebook_text(lesson_to_notebook(part, lesson)))
     return dest
 
 

@@ -1,0 +1,34 @@
+# Transformer Internals: `make demo`, `make test`, `make lab` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lab build validate bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## build, grade the demo class, feedback, grades.csv, score table
+	$(PY) -m course demo
+
+test: $(STAMP)  ## the whole test suite (CI runs exactly this)
+	$(PY) -m pytest grader_tests
+
+lab: $(STAMP)  ## JupyterLab on the student notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=release
+
+build: $(STAMP)  ## source/ and release/ from lessons/
+	$(PY) -m course build
+
+validate: $(STAMP)  ## check every lesson in a throwaway course
+	$(PY) -m course validate
+
+bench: $(STAMP)  ## speed of the solutions and of grading
+	$(PY) -m course bench
+
+clean:  ## remove what the demo wrote (keeps .venv)
+	rm -rf submitted autograded/*/ feedback .staged reports gradebook.db grades.csv

@@ -1,0 +1,149 @@
+"""`python -m course demo`: the course's main job end to end, on this folder's SQLite gradebook.
+
+build source/ and release/ -> demo class in submitted/ -> autograde into autograded/ ->
+feedback/ (no hidden tests) -> grades.csv -> a per-student, per-exercise score table, checked
+against what the demo class promises (lessons/demo/<part>.py).
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+
+from . import democlass
+from .common import ROOT, CourseError, check_parts
+
+HELP = "build, grade a demo class, write feedback and grades.csv, print the score table"
+OUTPUTS = ("submitted", "autograded", "feedback", ".staged", "reports", "gradebook.db", "grades.csv")
+
+
+def add_arguments(parser):
+    parser.add_argument("--course", default=str(ROOT),
+                        help="course folder to run the demo in (default: this repository)")
+    parser.add_argument("--part", action="append", metavar="PART", help="only this part (repeatable)")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    parser.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox")
+    parser.add_argument("--force", action="store_true",
+                        help="run even if the gradebook holds students who are not in the demo class")
+
+
+def run(args) -> int:
+    t0 = time.monotonic()
+    course = Path(args.course).resolve()
+    parts = check_parts(args.part)
+    problems = demo(course, parts, jobs=args.jobs, sandbox=not args.no_sandbox, force=args.force)
+    print(f"\nmake demo took {time.monotonic() - t0:.0f} s")
+    return 1 if problems else 0
+
+
+def guard(course: Path, force: bool) -> None:
+    """Never wipe a real class: refuse if submitted/ holds anyone outside the demo class."""
+    sub = course / "submitted"
+    others = sorted(p.name for p in sub.iterdir() if p.is_dir() and p.name not in democlass.STUDENTS) \
+        if sub.is_dir() else []
+    if others and not force:
+        raise CourseError(f"submitted/ holds real students ({', '.join(others[:5])}...): the demo would "
+                          "erase their grades; run it in another folder (--course) or pass --force")
+
+
+def reset(course: Path) -> None:
+    for name in OUTPUTS:
+        p = course / name
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+
+
+def demo(course: Path, parts, jobs=2, sandbox=True, force=False, log=print) -> list[str]:
+    from .build import generate_release, normalise_release, write_source
+    from .grade import grade_class, print_outcomes
+    from .sandbox import bwrap
+
+    if course != ROOT:
+        course.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+    guard(course, force)
+    reset(course)
+    if sandbox and not bwrap():
+        log("warning: bubblewrap is not installed; grading the (trusted) demo class unsandboxed")
+        sandbox = False
+    log(f"building {len(parts)} part(s) into {course}")
+    for part in parts:
+        write_source(part, course)
+        normalise_release(generate_release(course, part))
+        democlass.write_class(course, part)
+    log(f"autograding {len(democlass.STUDENTS)} students x {len(parts)} parts "
+        f"({'sandboxed' if sandbox else 'no sandbox'}, {jobs} at a time)")
+    outcomes = grade_class(course, parts, list(democlass.STUDENTS), jobs=jobs, sandbox=sandbox, log=log)
+    print_outcomes(outcomes)
+    feedback(course, parts)
+    export_csv(course)
+    log("feedback/ and grades.csv written")
+    return report(course, parts, outcomes, log)
+
+
+def feedback(course: Path, parts) -> None:
+    from .nbgrader_api import api_for
+
+    api = api_for(course)
+    for part in parts:
+        result = api.generate_feedback(part, force=True)
+        if not result.get("success"):
+            raise CourseError(f"nbgrader generate_feedback {part} failed: {(result.get('error') or '')[-300:]}")
+
+
+def export_csv(course: Path) -> Path:
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    from .nbgrader_api import load_config
+    cfg = load_config(course)
+    db_url = cfg.CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+    plugin = CsvExportPlugin(config=cfg)
+    plugin.to = str(course / "grades.csv")
+    with Gradebook(db_url) as gb:
+        plugin.export(gb)
+    return course / "grades.csv"
+
+
+def report(course: Path, parts, outcomes, log=print) -> list[str]:
+    """Print the per-student, per-exercise table; return differences from the promised scores."""
+    problems = []
+    by_key = {(o.student, o.assignment): o for o in outcomes}
+    for part in parts:
+        source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
+        ex_of = democlass.exercises(source_nb)
+        cells = democlass.graded_cells(source_nb)
+        exs = list(dict.fromkeys(ex_of.values()))
+        auto = [e for e in exs if any(cells[g][1] == "code" for g in ex_of if ex_of[g] == e)]
+        manual = sum(p for p, k in cells.values() if k == "manual")
+        log(f"\n{part}  (autograded {sum(p for p, k in cells.values() if k == 'code'):g} points"
+            f" + {manual:g} graded by hand)")
+        width = max([len(e) for e in auto] + [8])
+        log(f"  {'exercise':<{width}} " + " ".join(f"{s:>10}" for s in democlass.STUDENTS))
+        for e in auto:
+            row = []
+            for s in democlass.STUDENTS:
+                o = by_key[(s, part)]
+                got = sum((o.cells.get(g, [0])[0] or 0) for g in ex_of if ex_of[g] == e and cells[g][1] == "code")
+                mx = sum(cells[g][0] for g in ex_of if ex_of[g] == e and cells[g][1] == "code")
+                row.append(f"{got:g}/{mx:g}")
+            log(f"  {e:<{width}} " + " ".join(f"{r:>10}" for r in row))
+        totals = []
+        for s in democlass.STUDENTS:
+            o = by_key[(s, part)]
+            totals.append(f"{o.status if o.status != 'ok' else _fmt(o.score)}")
+            problems += [f"{part} {s}: {p}" for p in democlass.mismatches(source_nb, o, part)]
+        log(f"  {'TOTAL (auto)':<{width}} " + " ".join(f"{t:>10}" for t in totals))
+        for s in democlass.MISTAKE_STUDENTS:
+            log(f"    {s}: {democlass.mistakes(part)[s]['about']}")
+    log("\nevery score is as the demo class promises" if not problems else
+        "\nscores that differ from what the demo class promises:\n  " + "\n  ".join(problems))
+    return problems
+
+
+def _fmt(x):
+    return "-" if x is None else f"{x:g}"

@@ -1,0 +1,115 @@
+"""The grader on a tiny assignment: scores in the gradebook, and bad input handled safely."""
+from __future__ import annotations
+
+import nbformat
+
+from course.grade import grade_class
+
+from .conftest import SOLVED, TINY, cli, release_nb, submit, with_cell
+
+
+def grade(course, **kw):
+    return {o.student: o for o in grade_class(course, [TINY], jobs=1, sandbox=True, log=lambda *a: None, **kw)}
+
+
+def test_blank_release_scores_zero_and_solution_full(tiny_course):
+    """Untouched release: 0 on every cell; a correct answer: every autograded point."""
+    submit(tiny_course, "blank", release_nb(tiny_course))
+    submit(tiny_course, "solved", with_cell(release_nb(tiny_course), "add", SOLVED))
+    out = grade(tiny_course)
+    assert out["blank"].cells == {"test_add_small": [0.0, 1.0], "test_add_arrays": [0.0, 1.0],
+                                  "q_why": [0.0, 1.0]}, out["blank"].cells
+    assert out["solved"].cells["test_add_small"] == [1.0, 1.0]
+    assert out["solved"].cells["test_add_arrays"] == [1.0, 1.0]
+    assert out["solved"].status == "ok" and out["solved"].score == 2.0
+
+
+def test_hidden_test_catches_what_the_visible_one_does_not(tiny_course):
+    """A solution that only handles the visible example loses the hidden test's point."""
+    submit(tiny_course, "hardcoded", with_cell(release_nb(tiny_course), "add",
+                                               "def add(a, b):\n    return 3\n"))
+    out = grade(tiny_course)["hardcoded"]
+    assert out.cells["test_add_small"][0] == 1.0 and out.cells["test_add_arrays"][0] == 0.0, out.cells
+
+
+def test_broken_notebook_is_reported_and_the_class_still_graded(tiny_course):
+    """A file that is not a notebook is flagged 'broken'; the next student is graded normally."""
+    submit(tiny_course, "a_broken", '{"cells": [ this is not json')
+    submit(tiny_course, "b_fine", with_cell(release_nb(tiny_course), "add", SOLVED))
+    out = grade(tiny_course)
+    assert out["a_broken"].status == "broken" and "not a readable notebook" in out["a_broken"].notes[0]
+    assert out["b_fine"].status == "ok" and out["b_fine"].score == 2.0
+
+
+def test_missing_notebook_is_reported(tiny_course):
+    """A submission folder without the notebook is reported as missing, naming what was found."""
+    d = tiny_course / "submitted" / "lost" / TINY
+    d.mkdir(parents=True)
+    nbformat.write(release_nb(tiny_course), d / "Untitled.ipynb")
+    out = grade(tiny_course)["lost"]
+    assert out.status == "missing" and "Untitled.ipynb" in out.notes[0], out
+
+
+def test_duplicated_test_cell_does_not_abort_grading(tiny_course):
+    """A copy-pasted test cell (same grade_id twice) is repaired, not a crash (nbgrader #1083)."""
+    nb = with_cell(release_nb(tiny_course), "add", SOLVED)
+    dup = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_add_small"][0]
+    nb.cells.append(nbformat.from_dict(dup))
+    submit(tiny_course, "dup", nb)
+    out = grade(tiny_course)["dup"]
+    assert out.status == "ok" and out.score == 2.0, out
+    assert any("duplicated" in n for n in out.notes), out.notes
+
+
+def test_deleted_test_cell_is_restored_and_counted(tiny_course):
+    """Deleting a failing test cell does not remove it from grading."""
+    nb = with_cell(release_nb(tiny_course), "add", "def add(a, b):\n    return 3\n")
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_add_arrays"]
+    submit(tiny_course, "deleter", nb)
+    out = grade(tiny_course)["deleter"]
+    assert out.cells["test_add_arrays"] == [0.0, 1.0], out.cells
+    assert any("deleted" in n for n in out.notes), out.notes
+
+
+def test_renamed_and_regraded_cells_are_restored(tiny_course):
+    """Renaming a test's grade_id or marking it ungraded/zero points does not dodge it."""
+    nb = with_cell(release_nb(tiny_course), "add", "def add(a, b):\n    return 3\n")
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "test_add_arrays":
+            meta["grade_id"] = "renamed"
+        if meta.get("grade_id") == "test_add_small":
+            meta["points"] = 0
+            meta["grade"] = False
+    submit(tiny_course, "renamer", nb)
+    out = grade(tiny_course)["renamer"]
+    assert out.status == "ok", out
+    assert out.cells["test_add_arrays"] == [0.0, 1.0] and out.cells["test_add_small"] == [1.0, 1.0], out.cells
+
+
+def test_unknown_names_and_folders_give_one_line_errors(tiny_course, tmp_path):
+    """Unknown assignment, unknown student, missing course folder: one line, exit 2, no traceback."""
+    submit(tiny_course, "s1", release_nb(tiny_course))
+    cases = [("grade", "--course", str(tiny_course), "--assignment", "nope"),
+             ("grade", "--course", str(tiny_course), "--student", "nobody"),
+             ("grade", "--course", str(tmp_path / "absent")),
+             ("build", "--part", "99_nope"),
+             ("validate", "99_nope")]
+    for args in cases:
+        r = cli(*args)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_every_verb_and_option_has_help():
+    """`python -m course <verb> --help` works and documents every option."""
+    from course.__main__ import VERBS
+    for verb in VERBS:
+        r = cli(verb, "--help")
+        assert r.returncode == 0, (verb, r.stderr)
+        import re
+        options = re.findall(r"^\s+(--[\w-]+)", r.stdout, re.M)
+        for opt in options:
+            block = r.stdout.split(opt, 1)[1].split("\n  -", 1)[0]
+            assert len(block.strip()) > 3, f"{verb} {opt} has no help text"

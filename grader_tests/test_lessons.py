@@ -1,0 +1,139 @@
+"""Every part: structure, no leaks, no drift, and the demo class grades exactly as promised."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from course import democlass
+from course.build import lesson_to_notebook, notebook_text, write_release, write_source
+from course.common import ROOT, parts
+from course.validate import leaks, lint
+
+from .conftest import source_nb
+
+PARTS = parts()
+
+
+def test_course_has_parts():
+    """The lessons folder defines the course's parts."""
+    assert PARTS, "no lessons/NN_*.py found"
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_nbgrader_metadata_is_valid(part):
+    """Unique grade ids, a test after every solution, docstrings, points in headings add up."""
+    problems = lint(lesson_to_notebook(part))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_source_and_release_are_what_the_build_produces(part, tmp_path):
+    """source/ and release/ in the repository match a fresh build of lessons/ byte for byte."""
+    built_src = write_source(part, tmp_path)
+    built_rel = write_release(part, tmp_path)
+    for built, kind in ((built_src, "source"), (built_rel, "release")):
+        committed = ROOT / kind / part / f"{part}.ipynb"
+        assert committed.is_file(), f"{committed} is missing: run `python -m course build`"
+        assert committed.read_text() == built.read_text(), \
+            f"{kind}/{part} drifted from lessons/{part}.py: run `python -m course build --part {part}`"
+    committed_files = sorted(p.name for p in (ROOT / "release" / part).iterdir())
+    assert committed_files == [f"{part}.ipynb"], f"release/{part} holds unexpected files: {committed_files}"
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_release_leaks_nothing(part):
+    """No solution code, hidden test, model answer or marker in the student's notebook, no outputs."""
+    rel = nbformat.read(ROOT / "release" / part / f"{part}.ipynb", as_version=4)
+    problems = leaks(lesson_to_notebook(part), rel)
+    problems += [f"cell {c.get('id')} has outputs" for c in rel.cells if c.get("outputs")]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_solution_scores_full_marks(part, graded):
+    """The source notebook's solutions execute cleanly and earn every autograded point."""
+    course, outcomes = graded
+    o = outcomes[("complete", part)]
+    assert o.status == "ok", f"{o.status}: {o.notes}"
+    auto = {g: p for g, (p, kind) in democlass.graded_cells(source_nb(course, part)).items() if kind == "code"}
+    lost = {g: o.cells.get(g) for g, p in auto.items() if o.cells.get(g, [None])[0] != p}
+    assert not lost, f"the solution loses points in {lost}"
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_untouched_release_scores_zero(part, graded):
+    """The release as students receive it scores 0 on every code exercise (and every question)."""
+    course, outcomes = graded
+    o = outcomes[("untouched", part)]
+    assert o.status == "ok", f"{o.status}: {o.notes}"
+    earned = {g: s for g, (s, _) in o.cells.items() if s}
+    assert not earned, f"an untouched release earns points in {earned}"
+    assert o.score == 0, f"untouched release scored {o.score}"
+
+
+@pytest.mark.parametrize("student", democlass.MISTAKE_STUDENTS)
+@pytest.mark.parametrize("part", PARTS)
+def test_each_mistake_loses_points_exactly_in_its_tests(part, student, graded):
+    """A typical mistake fails the tests that target it and no other."""
+    course, outcomes = graded
+    problems = democlass.mismatches(source_nb(course, part), outcomes[(student, part)], part)
+    about = democlass.mistakes(part)[student]["about"]
+    assert not problems, f"{student} ({about}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_test_cell_is_seen_failing(part, graded):
+    """Each graded test cell fails for at least one wrong submission (untouched or a mistake)."""
+    course, outcomes = graded
+    cells = democlass.graded_cells(source_nb(course, part))
+    never = [g for g, (p, kind) in cells.items() if kind == "code" and all(
+        (outcomes[(s, part)].cells.get(g, [p])[0] or 0) >= p for s in ("untouched",) + democlass.MISTAKE_STUDENTS)]
+    assert not never, f"test cells no wrong submission fails: {never}"
+
+
+def readme_points() -> dict:
+    """The README's point table: part -> (autograded, by hand)."""
+    text = (ROOT / "README.md").read_text()
+    return {m[0]: (float(m[1]), float(m[2])) for m in
+            re.findall(r"^\| `(\d\d_\w+)` \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \|", text, re.M)}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_readme_point_table_matches_the_notebook(part):
+    """README lists each part with the points its notebook really gives."""
+    cells = democlass.graded_cells(lesson_to_notebook(part))
+    auto = sum(p for p, k in cells.values() if k == "code")
+    manual = sum(p for p, k in cells.values() if k == "manual")
+    assert readme_points().get(part) == (auto, manual), \
+        f"README says {readme_points().get(part)} for {part}, the notebook gives (auto, manual) = {(auto, manual)}"
+
+
+def test_regrading_gives_identical_scores(graded):
+    """Autograding the same submissions again gives the same score in every cell."""
+    from course.grade import grade_class
+    course, outcomes = graded
+    part = PARTS[0]
+    again = grade_class(course, [part], ["complete", "alice"], jobs=2, sandbox=True, log=lambda *a: None)
+    for o in again:
+        first = outcomes[(o.student, part)]
+        assert o.cells == first.cells, f"{o.student}/{part}: {first.cells} then {o.cells}"
+
+
+def test_feedback_hides_hidden_tests(graded):
+    """Feedback tells students which tests failed, never the hidden tests' code or markers."""
+    from course.demo import feedback
+    course, outcomes = graded
+    part = PARTS[0]
+    feedback(course, [part])
+    html = (course / "feedback" / "alice" / part / f"{part}.html").read_text()
+    assert "BEGIN HIDDEN TESTS" not in html
+    src = source_nb(course, part)
+    hidden = [ln.strip() for c in src.cells for block in re.findall(
+        r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", c.source, re.S)
+        for ln in block.splitlines() if len(ln.strip()) >= 30 and not ln.strip().startswith("#")]
+    import html as _html
+    text = _html.unescape(re.sub(r"<[^>]+>", "", html))
+    shown = [ln for ln in hidden if ln in text]
+    assert not shown, f"feedback shows hidden test lines: {shown[:3]}"
