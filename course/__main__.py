@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .common import CourseError
@@ -33,6 +34,11 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an environment problem: still one line, unless asked
+        if os.environ.get("COURSE_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (set COURSE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

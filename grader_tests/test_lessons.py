@@ -137,3 +137,12 @@ def test_feedback_hides_hidden_tests(graded):
     text = _html.unescape(re.sub(r"<[^>]+>", "", html))
     shown = [ln for ln in hidden if ln in text]
     assert not shown, f"feedback shows hidden test lines: {shown[:3]}"
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_test_cell_is_all_or_nothing(part, graded):
+    """Each test cell scores 0 or full marks, so CoCalc (all-or-nothing per cell) grades the same."""
+    course, outcomes = graded
+    partial = [(s, g, got) for (s, p), o in outcomes.items() if p == part
+               for g, got in o.cells.items() if got[0] not in (None, 0.0, got[1])]
+    assert not partial, f"partial credit inside a cell: {partial}"
