@@ -132,10 +132,10 @@ def report(course: Path, parts, outcomes, log=print) -> list[str]:
                 mx = sum(cells[g][0] for g in ex_of if ex_of[g] == e and cells[g][1] == "code")
                 row.append(f"{got:g}/{mx:g}")
             log(f"  {e:<{width}} " + " ".join(f"{r:>10}" for r in row))
-        totals = []
+        totals, auto_max = [], sum(p for p, k in cells.values() if k == "code")
         for s in democlass.STUDENTS:
             o = by_key[(s, part)]
-            totals.append(f"{o.status if o.status != 'ok' else _fmt(o.score)}")
+            totals.append(o.status if o.status != "ok" else f"{_fmt(o.score)}/{auto_max:g}")
             problems += [f"{part} {s}: {p}" for p in democlass.mismatches(source_nb, o, part)]
         log(f"  {'TOTAL (auto)':<{width}} " + " ".join(f"{t:>10}" for t in totals))
         for s in democlass.MISTAKE_STUDENTS:
