@@ -22,14 +22,14 @@ NBGRADER_FLAGS = ("grade", "solution", "locked")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 # Appended to every notebook. It does nothing while a student works; while nbgrader grades
-# (NBGRADER_EXECUTION is set) it must end in IntegrityCheck with "2/2". A kernel whose asserts
+# (NBGRADER_EXECUTION is "autograde") it must end in IntegrityCheck with "2/2". A kernel whose asserts
 # or numpy comparisons were tampered with cannot produce that (see course/grade.py).
 INTEGRITY_ID = "integrity_check"
 INTEGRITY_SOURCE = '''\
 # Grading integrity check (read-only). While you work it does nothing. During grading it
 # must stop with "IntegrityCheck: 2/2 expected failures seen": that message is normal.
 import os as _os
-if _os.environ.get("NBGRADER_EXECUTION"):
+if _os.environ.get("NBGRADER_EXECUTION") == "autograde":
     import numpy as _np
     _seen = 0
     try:
