@@ -18,7 +18,7 @@ from . import democlass
 from .common import ROOT, check_parts
 
 HELP = "check lessons: structure, no leaks, demo class grades as promised (in a temp course)"
-POINTS_IN_HEADING = re.compile(r"^#+ .*\((\d+(?:\.\d+)?) points?\)", re.M)
+POINTS_IN_HEADING = re.compile(r"^#+ .*\((\d+(?:\.\d+)?) points?[,)]", re.M)
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
@@ -108,6 +108,9 @@ def leaks(source_nb, release_nb) -> list[str]:
     problems = [f"release contains the marker {m!r}" for m in
                 ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS") if m in text]
     release_lines = {ln.strip() for ln in text.splitlines()}
+    # lines that the source shows outside its blocks anyway (imports, `with warnings...`) are no leak
+    visible = {ln.strip() for c in source_nb.cells for ln in BLOCK.sub("", c.source).splitlines()}
+    release_lines -= visible
     for cell in source_nb.cells:
         for kind, body in BLOCK.findall(cell.source):
             for ln in body.splitlines():

@@ -1,0 +1,719 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Part 2 — Inventing self-attention
+#
+# *Transformer Internals, part 2 of 6. Time: about 75 minutes.*
+#
+# In Part 1 you watched information crawl through an RNN one step at a time. Today you invent the
+# fix: let every word look at every other word **directly**, in one step. By the end you will have
+# built, from first principles and in plain NumPy, the exact function at the heart of every
+# transformer (Vaswani et al., 2017, §3.2.1):
+#
+# $$\text{Attention}(Q, K, V) = \text{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right) V$$
+#
+# **Learning objectives** — you will be able to
+# 1. count the direct connections self-attention makes (and what they cost);
+# 2. turn arbitrary relevance scores into weights that sum to 1 with a numerically stable softmax;
+# 3. explain the roles of queries, keys and values, and compute them from word embeddings;
+# 4. implement scaled dot-product attention with masks, and check it by hand and against PyTorch;
+# 5. *measure* why we divide by $\sqrt{d_k}$;
+# 6. read an attention heatmap.
+#
+# **How this notebook works.** Fill in every cell that says `YOUR CODE HERE`, then run the
+# "try it" cell below it and the test cells (the ones that start with a docstring). A test cell
+# that runs silently passed. Some checks are hidden and run only when your work is graded, so
+# make your code correct in general, not just on the visible example. Questions marked
+# *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+#
+# Conventions used in the whole course: arrays are row-major with the batch first (`X` has
+# shape `(..., T, d)`), weights multiply on the right (`X @ W`), and masks are boolean with
+# **True = may attend**.
+
+# %% nbgrader={"locked": true, "grade_id": "setup"}
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+np.set_printoptions(precision=3, suppress=True)
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+# %% [markdown]
+# ## 1. The direct-connection idea
+#
+# **Theory hint.** In an RNN, word 1 reaches word 100 only through 99 hidden states. Instead,
+# what if every word could directly "attend" to every other word — look at all of them and
+# decide which are most relevant to understanding its own meaning?
+#
+# **Real-world example — a spotlight in a theatre.** Each word is an actor on stage. Each actor
+# controls a spotlight and can shine it on any actor, itself included; the brightness says how
+# much attention it pays. Every actor does this at the same time.
+#
+# For "The cat sat", draw the arrows on paper: each of the 3 words sends one arrow to each of
+# the 3 words (itself included), so there are 3 × 3 = 9. These arrows are exactly the entries of
+# the $n \times n$ attention matrix you will compute below. (If you do not count a word attending
+# to itself you get $n(n-1)$; if you treat an arrow and its reverse as one line, $n(n-1)/2$ —
+# but attention is directed and a word does attend to itself.)
+#
+# ### Exercise 1 — count the connections (2 points)
+# Write `n_connections(n)`: the number of (directed) connections self-attention makes in a
+# sequence of `n` words, self-connections included.
+
+# %% nbgrader={"solution": true, "grade_id": "n_connections"}
+def n_connections(n):
+    """Number of directed query->key connections in self-attention over n positions.
+
+    Every position attends to every position, itself included: one connection per entry of
+    the (n, n) attention matrix.
+
+    Args:
+        n: int >= 1, the sequence length.
+    Returns:
+        int, the number of connections. Example: n_connections(3) == 9 ("The cat sat").
+    """
+    ### BEGIN SOLUTION
+    return n * n
+    ### END SOLUTION
+
+
+# %%
+# Try it: how fast does the count grow? (This quadratic growth is attention's main cost.)
+for n in (3, 12, 100, 1000):
+    print(f"n = {n:5d}: {n_connections(n):>9,} connections")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_n_connections_the_cat_sat", "points": 1}
+"""n_connections counts self-connections too: 'The cat sat' has 9."""
+got = n_connections(3)
+assert got == 9, f"n_connections(3) should be 9 (3 words x 3 words, each word also attends to itself), got {got}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_n_connections_any_length", "points": 1}
+"""n_connections is right for any sequence length."""
+assert n_connections(1) == 1, f"a single word still attends to itself: expected 1, got {n_connections(1)}"
+### BEGIN HIDDEN TESTS
+for _n in (2, 5, 12, 100, 4096):
+    assert n_connections(_n) == _n ** 2, f"n_connections({_n}) is wrong: got {n_connections(_n)}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. Computing relevance
+#
+# **Theory hint.** To decide how much one word should attend to another, we compute a
+# relevance score for every pair. Raw scores can be any real numbers; we turn them into
+# **weights that are non-negative and sum to 1** — a probability distribution over the words —
+# so that the result is a weighted *average*.
+#
+# ### Exercise 2 — your own relevance table (1 point)
+# When processing "sat", how relevant is each word of "The cat sat"? Choose weights you can
+# defend (there is no single right answer), non-negative and summing to 1.
+
+# %% nbgrader={"solution": true, "grade_id": "sat_relevance"}
+# Replace the None values with your weights for the query "sat".
+### BEGIN SOLUTION
+sat_relevance = {"The": 0.1, "cat": 0.6, "sat": 0.3}
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sat_relevance_is_a_distribution", "points": 1}
+"""The relevance weights for 'sat' cover the three words, are non-negative and sum to 1."""
+assert set(sat_relevance) == {"The", "cat", "sat"}, f"give one weight per word, got keys {sorted(sat_relevance)}"
+_w = np.array([float(sat_relevance[k]) for k in ("The", "cat", "sat")])
+assert np.all(_w >= 0), f"weights must be non-negative, got {_w}"
+assert np.isclose(_w.sum(), 1.0), f"weights must sum to 1, got {_w.sum()}"
+
+# %% [markdown]
+# *Think:* how would a machine compute such scores? A natural measure of how well two vectors
+# match is their **dot product**. And a natural way to turn any real numbers into a
+# distribution is the **softmax**:
+# $\operatorname{softmax}(x)_i = e^{x_i} / \sum_j e^{x_j}$.
+#
+# ### Exercise 3 — a numerically stable softmax (4 points)
+# `np.exp(1000.0)` overflows to `inf`, and `inf / inf` is `nan`. Softmax does not change if you
+# subtract the same constant from every input ($e^{x_i - c} / \sum_j e^{x_j - c}$), so subtract
+# the maximum first: the largest exponent becomes $e^0 = 1$. Masked positions will hold `-inf`
+# (their weight must come out exactly 0).
+
+# %% nbgrader={"solution": true, "grade_id": "softmax"}
+def softmax(x, axis=-1):
+    """Numerically stable softmax along `axis`.
+
+    Args:
+        x: array-like of any shape; may contain -inf (weight 0), but not an all -inf slice.
+        axis: the axis whose entries must sum to 1 (default: the last one).
+    Returns:
+        np.ndarray of x's shape, non-negative, summing to 1 along `axis`.
+        Example: softmax([0.0, np.log(3.0)]) -> [0.25, 0.75]
+    Hints: np.max(..., keepdims=True) keeps the reduced axis so broadcasting works.
+    """
+    ### BEGIN SOLUTION
+    x = np.asarray(x, dtype=float)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+print(softmax([0.0, np.log(3.0)]))          # [0.25 0.75]
+print(softmax([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]]))  # the same two rows?
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_rows_sum_to_one", "points": 1}
+"""softmax gives non-negative rows that sum to 1 and matches the definition on small inputs."""
+_x = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+_p = softmax(_x)
+assert np.shape(_p) == (2, 3), f"softmax must keep the input's shape (2, 3), got {np.shape(_p)}"
+assert np.allclose(np.sum(_p, axis=-1), 1.0), f"rows must sum to 1, got {np.sum(_p, axis=-1)}"
+_direct = np.exp(_x) / np.exp(_x).sum(axis=-1, keepdims=True)
+assert np.allclose(_p, _direct), f"softmax([[1, 2, 3], ...]) should be {_direct}, got {_p}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_is_stable", "points": 1}
+"""softmax does not overflow: huge inputs give the same result as shifted small ones."""
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    _big = softmax(np.array([1000.0, 1001.0, 1002.0]))
+    _neg = softmax(np.array([-1000.0, -1001.0, -1002.0]))
+assert np.all(np.isfinite(_big)), f"softmax([1000, 1001, 1002]) overflowed: {_big} (subtract the max first)"
+assert np.allclose(_big, softmax(np.array([0.0, 1.0, 2.0]))), f"softmax is shift-invariant, got {_big}"
+assert np.all(np.isfinite(_neg)) and np.isclose(np.sum(_neg), 1.0), f"softmax of very negative inputs underflowed: {_neg}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_respects_axis", "points": 1}
+"""softmax normalises along the axis it is given, for any number of dimensions."""
+_x = np.arange(24, dtype=float).reshape(2, 3, 4) / 7.0
+_p0 = softmax(_x, axis=0)
+assert np.allclose(np.sum(_p0, axis=0), 1.0), f"softmax(x, axis=0) must sum to 1 along axis 0, got {np.sum(_p0, axis=0)}"
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(21)
+for _shape in [(5,), (3, 7), (2, 4, 6), (2, 3, 5, 4)]:
+    _x = _rng.normal(scale=3.0, size=_shape)
+    for _ax in range(-len(_shape), len(_shape)):
+        _e = np.exp(_x - _x.max(axis=_ax, keepdims=True))
+        _ref = _e / _e.sum(axis=_ax, keepdims=True)
+        assert np.allclose(softmax(_x, axis=_ax), _ref, atol=1e-7), f"softmax is wrong for shape {_shape}, axis={_ax}"
+_p = softmax(_x)
+assert np.allclose(_p, softmax(_x, axis=-1)), "the default axis must be the last one"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_handles_minus_infinity", "points": 1}
+"""-inf scores (masked positions) get exactly zero weight; the other weights still sum to 1."""
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    _p = softmax(np.array([[0.0, -np.inf, np.log(3.0)], [-np.inf, 5.0, -np.inf]]))
+assert np.all(np.isfinite(_p)), f"softmax with -inf entries must not give nan, got {_p}"
+assert np.allclose(_p, [[0.25, 0.0, 0.75], [0.0, 1.0, 0.0]]), f"expected [[0.25, 0, 0.75], [0, 1, 0]], got {_p}"
+
+# %% [markdown]
+# ## 3. Three roles: query, key, value
+#
+# **Theory hint.** Each word plays three roles at once:
+# - **Query** — what am I looking for? (the word asking "who is relevant to me?")
+# - **Key** — what do I contain? (the word answering "here is what I offer")
+# - **Value** — what content do I hand over if someone attends to me?
+#
+# **Real-world example — a library.** Your *query* is "books about cats". Each book has a
+# catalogue card, its *key* (title, subject). You compare your query with every card, and take
+# home the *values* — the books' contents — of the best matches. Attention does a *soft* version:
+# it takes a little of every book, in proportion to how well its card matches.
+#
+# Why three different vectors and not just the word embedding? Because "what I look for" and
+# "what I offer" differ: in "The animal didn't cross the street because it was too tired", the
+# pronoun "it" *looks for* a noun that can be tired, but *offers* "I am a pronoun". Each role
+# gets its own learned linear map of the embedding $x$: $q = xW^Q$, $k = xW^K$, $v = xW^V$.
+#
+# ### Exercise 4 — project the embeddings (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "project_qkv"}
+def project_qkv(X, W_q, W_k, W_v):
+    """Queries, keys and values of every position: Q = X W_q, K = X W_k, V = X W_v.
+
+    Args:
+        X: (..., T, d_model) embeddings, one row per position (any leading batch dims).
+        W_q: (d_model, d_k), W_k: (d_model, d_k), W_v: (d_model, d_v).
+    Returns:
+        (Q, K, V) with shapes (..., T, d_k), (..., T, d_k), (..., T, d_v).
+    Example: X of shape (2, 5, 8) with W_q (8, 4) gives Q of shape (2, 5, 4).
+    """
+    ### BEGIN SOLUTION
+    X = np.asarray(X)
+    return X @ W_q, X @ W_k, X @ W_v  # (..., T, d_k), (..., T, d_k), (..., T, d_v)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+_rng = np.random.default_rng(0)
+Q_, K_, V_ = project_qkv(_rng.normal(size=(2, 5, 8)), _rng.normal(size=(8, 4)),
+                         _rng.normal(size=(8, 4)), _rng.normal(size=(8, 3)))
+print(Q_.shape, K_.shape, V_.shape)  # (2, 5, 4) (2, 5, 4) (2, 5, 3)
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_project_qkv_shapes", "points": 1}
+"""project_qkv returns Q, K, V with the shapes of the contract."""
+_rng = np.random.default_rng(1)
+_Q, _K, _V = project_qkv(_rng.normal(size=(5, 8)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 3)))
+_shapes = tuple(np.shape(a) for a in (_Q, _K, _V))
+assert _shapes == ((5, 4), (5, 4), (5, 3)), f"expected shapes ((5, 4), (5, 4), (5, 3)), got {_shapes}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_project_qkv_values", "points": 1}
+"""project_qkv multiplies the weights on the right (X @ W), also with batch dimensions."""
+_X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+_Wq = np.array([[1.0, 2.0], [3.0, 4.0]])
+_Q, _, _ = project_qkv(_X, _Wq, _Wq, _Wq)
+assert np.allclose(_Q, [[1, 2], [3, 4], [4, 6]]), f"Q should be X @ W_q = [[1, 2], [3, 4], [4, 6]], got {_Q}"
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(2)
+for _lead in [(), (3,), (2, 3)]:
+    _X = _rng.normal(size=_lead + (7, 6))
+    _W = [_rng.normal(size=(6, 5)), _rng.normal(size=(6, 5)), _rng.normal(size=(6, 4))]
+    for _got, _w, _name in zip(project_qkv(_X, *_W), _W, "QKV"):
+        assert np.allclose(_got, _X @ _w), f"{_name} is wrong for X of shape {_X.shape}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. The attention formula, step by step
+#
+# **Theory hint.** For every query we (1) compute its similarity with every key — dot products,
+# all at once as $QK^\top$; (2) scale by $1/\sqrt{d_k}$ (section 5 shows why); (3) apply softmax
+# so each query's weights sum to 1; (4) take the weighted sum of the values. Step by step for
+# one word (the six steps of the seed notes): make $q, k, v$ → score $q \cdot k_j$ for every
+# $j$ → divide by $\sqrt{d_k}$ → softmax → multiply each $v_j$ by its weight → sum.
+#
+# | step | operation | shape for one sequence |
+# |---|---|---|
+# | similarity | $S = QK^\top$ | $(T_q, T_k)$ |
+# | scale | $S / \sqrt{d_k}$ | $(T_q, T_k)$ |
+# | normalise | $A = \operatorname{softmax}(S/\sqrt{d_k})$, row-wise | $(T_q, T_k)$, rows sum to 1 |
+# | mix values | $AV$ | $(T_q, d_v)$ |
+#
+# $T_q$ and $T_k$ differ when queries come from one sequence and keys from another (the
+# decoder's cross-attention in Part 5); in self-attention both are $T$.
+#
+# ### Exercise 5 — scaled scores (3 points)
+# With batch dimensions, `K.T` reverses *all* axes; swap only the last two
+# (`np.swapaxes(K, -1, -2)`, or `np.einsum`).
+
+# %% nbgrader={"solution": true, "grade_id": "attention_scores"}
+def attention_scores(Q, K):
+    """Scaled similarity of every query with every key: Q K^T / sqrt(d_k).
+
+    Args:
+        Q: (..., T_q, d_k) queries. K: (..., T_k, d_k) keys (same leading dims as Q).
+    Returns:
+        (..., T_q, T_k) array; entry [i, j] is q_i . k_j / sqrt(d_k).
+    Example: Q = [[1, 1]], K = [[1, 1], [1, -1]] -> [[2 / sqrt(2), 0]] = [[1.414, 0.]]
+    """
+    ### BEGIN SOLUTION
+    d_k = np.shape(Q)[-1]
+    return np.asarray(Q) @ np.swapaxes(K, -1, -2) / np.sqrt(d_k)  # (..., T_q, T_k)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+print(attention_scores(np.array([[1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, -1.0]])))  # [[1.414 0.   ]]
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_shape", "points": 1}
+"""attention_scores has one row per query and one column per key: (T_q, T_k)."""
+_rng = np.random.default_rng(3)
+_S = attention_scores(_rng.normal(size=(3, 8)), _rng.normal(size=(5, 8)))
+assert np.shape(_S) == (3, 5), f"3 queries and 5 keys should give scores of shape (3, 5), got {np.shape(_S)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_are_scaled", "points": 1}
+"""attention_scores divides the dot products by sqrt(d_k)."""
+_Q = np.array([[1.0, 1.0, 1.0, 1.0]])
+_K = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, -1.0, 0.0, 0.0]])
+_S = np.asarray(attention_scores(_Q, _K))
+assert np.allclose(_S, [[2.0, 0.0]]), (f"q.k = 4 and d_k = 4, so the scaled score is 4 / sqrt(4) = 2; got {_S}"
+                                       + (" (did you forget to divide by sqrt(d_k)?)" if np.isclose(_S[0, 0], 4) else "")
+                                       + (" (divide by sqrt(d_k), not d_k)" if np.isclose(_S[0, 0], 1) else ""))
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_batched", "points": 1}
+"""attention_scores works with batch dimensions (transpose only the last two axes)."""
+_rng = np.random.default_rng(4)
+_S = attention_scores(_rng.normal(size=(2, 3, 8)), _rng.normal(size=(2, 5, 8)))
+assert np.shape(_S) == (2, 3, 5), f"batch of 2, 3 queries, 5 keys: expected shape (2, 3, 5), got {np.shape(_S)}"
+### BEGIN HIDDEN TESTS
+for _lead, _tq, _tk, _dk in [((4,), 3, 6, 5), ((2, 3), 7, 2, 9), ((), 1, 4, 16)]:
+    _Q = _rng.normal(size=_lead + (_tq, _dk))
+    _K = _rng.normal(size=_lead + (_tk, _dk))
+    _ref = np.einsum("...qd,...kd->...qk", _Q, _K) / np.sqrt(_dk)
+    assert np.allclose(attention_scores(_Q, _K), _ref), f"wrong scores for Q {_Q.shape}, K {_K.shape}"
+    _ref32 = np.einsum("...qd,...kd->...qk", _Q.astype(np.float32), _K.astype(np.float32)) / np.sqrt(_dk)
+    assert np.allclose(np.asarray(attention_scores(_Q.astype(np.float32), _K.astype(np.float32)), dtype=float),
+                       _ref32, rtol=1e-4, atol=1e-5), "attention_scores must work for float32 inputs"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 6 — scaled dot-product attention, with masks (5 points)
+#
+# A **mask** says which keys each query may look at: `mask[..., i, j] == True` means query `i`
+# may attend to key `j` (the convention of PyTorch's `F.scaled_dot_product_attention`; note that
+# `nn.MultiheadAttention` uses the *opposite* one, True = blocked — you will meet it in Part 3).
+# Two masks you will use all the time:
+# - a **causal** mask (`np.tril`): position $i$ may attend only to positions $\le i$, so a
+#   language model cannot peek at the words it must predict;
+# - a **padding** mask: sequences of different lengths are padded to one length, and nobody may
+#   attend to the padding. Shape `(..., 1, T_k)` broadcasts over the queries.
+#
+# Give blocked positions a score of $-\infty$: softmax turns them into weight exactly 0. One
+# corner case needs a decision: a query row in which *every* key is blocked. Softmax over all
+# $-\infty$ is $0/0$ = `nan`, which would silently poison everything downstream. **In this
+# course a fully masked row gets all-zero weights and an all-zero output**, with no warning.
+
+# %% nbgrader={"solution": true, "grade_id": "scaled_dot_product_attention"}
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    """softmax(Q K^T / sqrt(d_k)) V, with an optional boolean mask.
+
+    Args:
+        Q: (..., T_q, d_k) queries. K: (..., T_k, d_k) keys. V: (..., T_k, d_v) values.
+        mask: None, or a boolean array broadcastable to (..., T_q, T_k); True = may attend.
+    Returns:
+        (output, weights): output (..., T_q, d_v), weights (..., T_q, T_k).
+        Every row of weights sums to 1 over the allowed keys and is exactly 0 on blocked ones;
+        a query with no allowed key gets all-zero weights and an all-zero output (no nan).
+    Example: with Q = K = V = np.eye(2) and mask = np.tril(np.ones((2, 2), bool)), the first
+        query sees only key 0: weights[0] = [1, 0], output[0] = [1, 0].
+    Hints: use your attention_scores and softmax; np.where(mask, scores, -np.inf).
+    """
+    ### BEGIN SOLUTION
+    scores = attention_scores(Q, K)                             # (..., T_q, T_k)
+    if mask is None:
+        weights = softmax(scores, axis=-1)
+    else:
+        mask = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+        any_allowed = mask.any(axis=-1, keepdims=True)             # (..., T_q, 1)
+        scores = np.where(mask, scores, -np.inf)
+        scores = np.where(any_allowed, scores, 0.0)               # fully masked rows: no nan
+        weights = np.where(mask, softmax(scores, axis=-1), 0.0)   # (..., T_q, T_k)
+    return weights @ np.asarray(V), weights                       # (..., T_q, d_v)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+_eye = np.eye(2)
+_out, _w = scaled_dot_product_attention(_eye, _eye, _eye, mask=np.tril(np.ones((2, 2), dtype=bool)))
+print(_w)    # [[1. 0.], [0.33 0.67]]
+print(_out)
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_shapes_and_rows", "points": 1}
+"""Attention returns (output (T_q, d_v), weights (T_q, T_k)) and every weight row sums to 1."""
+_rng = np.random.default_rng(5)
+_out, _w = scaled_dot_product_attention(_rng.normal(size=(3, 4)), _rng.normal(size=(5, 4)), _rng.normal(size=(5, 2)))
+assert np.shape(_out) == (3, 2), f"output should have shape (T_q, d_v) = (3, 2), got {np.shape(_out)}"
+assert np.shape(_w) == (3, 5), f"weights should have shape (T_q, T_k) = (3, 5), got {np.shape(_w)}"
+assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got {np.sum(_w, axis=-1)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_matches_pytorch", "points": 1}
+"""Attention without a mask matches PyTorch's F.scaled_dot_product_attention."""
+_Q = np.array([[1.0, 0.0], [0.0, 1.0]])
+_V = np.array([[1.0, 2.0], [3.0, 4.0]])
+_out, _ = scaled_dot_product_attention(_Q, _Q, _V)
+_a = np.exp(1 / np.sqrt(2)) / (np.exp(1 / np.sqrt(2)) + 1)  # weight of the matching key
+assert np.allclose(_out[0], _a * _V[0] + (1 - _a) * _V[1]), f"output row 0 should be {_a * _V[0] + (1 - _a) * _V[1]}, got {_out[0]}"
+### BEGIN HIDDEN TESTS
+import torch
+import torch.nn.functional as F
+_rng = np.random.default_rng(6)
+for _lead, _tq, _tk, _dk, _dv in [((), 3, 5, 4, 2), ((2,), 4, 7, 6, 3), ((2, 3), 5, 2, 8, 9)]:
+    _Q, _K, _V = (_rng.normal(size=_lead + s) for s in ((_tq, _dk), (_tk, _dk), (_tk, _dv)))
+    _ref = F.scaled_dot_product_attention(*(torch.from_numpy(a) for a in (_Q, _K, _V))).numpy()
+    _out, _w = scaled_dot_product_attention(_Q, _K, _V)
+    assert np.allclose(_out, _ref, atol=1e-6), f"output differs from PyTorch for Q {_Q.shape}, K {_K.shape}, V {_V.shape}"
+    _out32, _ = scaled_dot_product_attention(*(a.astype(np.float32) for a in (_Q, _K, _V)))
+    assert np.allclose(np.asarray(_out32, dtype=float), _ref, rtol=1e-4, atol=1e-4), "float32 inputs give a wrong output"
+# extreme scores must not overflow
+_Q = _rng.normal(size=(4, 8)) * 60
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    _out, _w = scaled_dot_product_attention(_Q, _Q, _rng.normal(size=(4, 3)))
+assert np.all(np.isfinite(_w)) and np.allclose(np.sum(_w, -1), 1), "huge scores make the weights overflow (is softmax stable?)"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_causal_ignores_the_future", "points": 1}
+"""With a causal mask, changing future keys and values leaves earlier outputs unchanged."""
+_rng = np.random.default_rng(7)
+_Q, _K, _V = _rng.normal(size=(6, 4)), _rng.normal(size=(6, 4)), _rng.normal(size=(6, 3))
+_causal = np.tril(np.ones((6, 6), dtype=bool))
+_out, _w = scaled_dot_product_attention(_Q, _K, _V, mask=_causal)
+_K2, _V2 = _K.copy(), _V.copy()
+_K2[4:], _V2[4:] = 100.0, -100.0  # change positions 4 and 5 only
+_out2, _ = scaled_dot_product_attention(_Q, _K2, _V2, mask=_causal)
+assert np.allclose(_out[:4], _out2[:4]), "outputs at positions 0-3 changed when only positions 4-5 changed: the mask lets queries see the future (True must mean 'may attend')"
+assert np.allclose(np.triu(_w, 1), 0.0), f"weights above the diagonal must be 0 under a causal mask, got\n{_w}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_mask_matches_pytorch", "points": 1}
+"""Masked attention (padding and causal, broadcast over batches) matches PyTorch."""
+_pad = np.array([[True, True, False]])  # (1, T_k): the last key is padding
+_out, _w = scaled_dot_product_attention(np.eye(3), np.eye(3), np.eye(3), mask=_pad)
+assert np.allclose(_w[:, 2], 0.0) and np.allclose(_w.sum(-1), 1.0), f"padding key 2 must get weight 0 and rows still sum to 1, got\n{_w}"
+### BEGIN HIDDEN TESTS
+import torch
+import torch.nn.functional as F
+_rng = np.random.default_rng(8)
+for _B, _tq, _tk, _dk, _dv in [(2, 4, 6, 5, 3), (3, 5, 5, 8, 2)]:
+    _Q, _K, _V = _rng.normal(size=(_B, _tq, _dk)), _rng.normal(size=(_B, _tk, _dk)), _rng.normal(size=(_B, _tk, _dv))
+    _lengths = _rng.integers(1, _tk + 1, size=_B)
+    _masks = [np.arange(_tk)[None, None, :] < _lengths[:, None, None],            # padding (B, 1, T_k)
+              _rng.random((_B, _tq, _tk)) < 0.6]                                   # arbitrary (B, T_q, T_k)
+    if _tq == _tk:
+        _masks.append(np.tril(np.ones((_tq, _tk), dtype=bool)))                    # causal (T, T)
+    for _m in _masks:
+        _m = np.array(np.broadcast_to(_m, (_B, _tq, _tk)))
+        _m[..., 0] |= ~_m.any(-1)  # keep at least one key per row: PyTorch gives nan otherwise
+        _ref = F.scaled_dot_product_attention(torch.from_numpy(_Q), torch.from_numpy(_K), torch.from_numpy(_V),
+                                              attn_mask=torch.from_numpy(_m)).numpy()
+        _out, _w = scaled_dot_product_attention(_Q, _K, _V, mask=_m)
+        assert np.allclose(_out, _ref, atol=1e-6), "masked output differs from PyTorch (is True = may attend?)"
+        assert np.allclose(np.where(_m, 0, _w), 0.0), "blocked keys must get weight exactly 0"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_fully_masked_row_is_zero", "points": 1}
+"""A query that may attend to nothing gets zero weights and a zero output, not nan."""
+_mask = np.array([[True, True], [False, False]])
+with warnings.catch_warnings():
+    warnings.simplefilter("error")  # no RuntimeWarning either
+    _out, _w = scaled_dot_product_attention(np.ones((2, 3)), np.ones((2, 3)), np.array([[1.0, 2.0], [3.0, 4.0]]), mask=_mask)
+assert not np.any(np.isnan(_w)) and not np.any(np.isnan(_out)), f"a fully masked row produced nan: weights\n{_w}\noutput\n{_out}"
+assert np.allclose(_w[1], 0.0) and np.allclose(_out[1], 0.0), f"the fully masked row must be all zeros, got weights {_w[1]}, output {_out[1]}"
+assert np.allclose(_w[0], [0.5, 0.5]), f"the unmasked row must be unaffected, got {_w[0]}"
+
+# %% [markdown]
+# ### Exercise 7 — attention by hand (3 points)
+#
+# Take a pen (and a calculator for $e^x$). With $d_k = 4$,
+#
+# $$Q = \begin{pmatrix}1&0&1&0\\0&2&0&0\end{pmatrix},\quad
+#   K = \begin{pmatrix}1&0&1&0\\0&1&0&1\end{pmatrix},\quad
+#   V = \begin{pmatrix}1&0\\0&1\end{pmatrix}$$
+#
+# compute (1) the scaled scores $QK^\top/\sqrt{d_k}$, (2) the weights (softmax of each row),
+# (3) the output. Write your numbers (2 decimals are enough) as nested lists, *then* run the
+# check cell below to compare with your code. Explain to yourself what each weight means: how
+# much query $i$ takes from value $j$.
+
+# %% nbgrader={"locked": true, "grade_id": "hand_matrices"}
+Q_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]])
+K_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+V_hand = np.array([[1.0, 0.0], [0.0, 1.0]])
+
+# %% nbgrader={"solution": true, "grade_id": "hand_calculation"}
+# Your hand-computed numbers (2 x 2 nested lists).
+### BEGIN SOLUTION
+hand_scores = [[1.0, 0.0], [0.0, 1.0]]
+hand_weights = [[0.73, 0.27], [0.27, 0.73]]
+hand_output = [[0.73, 0.27], [0.27, 0.73]]
+### END SOLUTION
+
+# %%
+# Check your hand calculation against your code
+_out, _w = scaled_dot_product_attention(Q_hand, K_hand, V_hand)
+print("scores  (code):\n", attention_scores(Q_hand, K_hand))
+print("weights (code):\n", _w)
+print("output  (code):\n", _out)
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_scores", "points": 1}
+"""Your hand-computed scaled scores are right (to 2 decimals)."""
+assert np.shape(hand_scores) == (2, 2), f"hand_scores must be 2 x 2, got shape {np.shape(hand_scores)}"
+### BEGIN HIDDEN TESTS
+_ref = Q_hand @ K_hand.T / 2.0
+assert np.allclose(hand_scores, _ref, atol=0.011), "hand_scores are not Q K^T / sqrt(d_k) (d_k = 4)"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_weights", "points": 1}
+"""Your hand-computed attention weights are right (to 2 decimals)."""
+assert np.allclose(np.sum(hand_weights, axis=-1), 1.0, atol=0.011), f"each row of weights must sum to 1, got {np.sum(hand_weights, axis=-1)}"
+### BEGIN HIDDEN TESTS
+_s = Q_hand @ K_hand.T / 2.0
+_ref = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True)
+assert np.allclose(hand_weights, _ref, atol=0.011), "hand_weights are not the row-wise softmax of the scaled scores"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_output", "points": 1}
+"""Your hand-computed output is right (to 2 decimals)."""
+assert np.shape(hand_output) == (2, 2), f"hand_output must be 2 x 2, got shape {np.shape(hand_output)}"
+### BEGIN HIDDEN TESTS
+_s = Q_hand @ K_hand.T / 2.0
+_ref = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True) @ V_hand
+assert np.allclose(hand_output, _ref, atol=0.011), "hand_output is not weights @ V"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. Why divide by $\sqrt{d_k}$? Measure it
+#
+# **Theory hint.** Vaswani et al. (§3.2.1, footnote 4) argue: if the components of $q$ and $k$
+# are independent with mean 0 and variance 1, then $q\cdot k = \sum_{i=1}^{d_k} q_i k_i$ has
+# mean 0 and variance $d_k$. Large scores push softmax into regions where it is almost one-hot
+# and its gradients are tiny. Dividing by $\sqrt{d_k}$ brings the variance back to 1 whatever
+# $d_k$ is. Don't take it on faith — measure it.
+#
+# ### Exercise 8 — the variance of a dot product (1 point)
+
+# %% nbgrader={"solution": true, "grade_id": "dot_product_variance"}
+def dot_product_variance(d_k, n_samples=20000, seed=0):
+    """Empirical variance of q . k for random q, k with independent N(0, 1) entries.
+
+    Args:
+        d_k: the vectors' dimension. n_samples: how many (q, k) pairs to draw.
+        seed: seed for np.random.default_rng.
+    Returns:
+        float, the sample variance of the n_samples dot products (close to d_k).
+    """
+    ### BEGIN SOLUTION
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal((n_samples, d_k))
+    k = rng.standard_normal((n_samples, d_k))
+    return float(np.var(np.sum(q * k, axis=-1)))
+    ### END SOLUTION
+
+
+# %%
+# Try it: the variance grows like d_k; after scaling by 1/sqrt(d_k) it stays near 1.
+dims = [1, 4, 16, 64, 256]
+variances = [dot_product_variance(d) for d in dims]
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+axes[0].loglog(dims, variances, "o-", label="measured Var(q·k)")
+axes[0].loglog(dims, dims, "k--", label="d_k")
+axes[0].loglog(dims, np.array(variances) / np.array(dims), "s-", label="Var(q·k / √d_k)")
+axes[0].set(xlabel="d_k", ylabel="variance", title="Dot products grow with d_k")
+axes[0].legend()
+# What large scores do to softmax: the largest weight of one query over 10 keys.
+rng = np.random.default_rng(0)
+for scaled in (False, True):
+    tops = []
+    for d in dims:
+        s = rng.standard_normal((500, d)) @ rng.standard_normal((d, 10))   # 500 queries, 10 keys
+        tops.append(np.mean(np.max(softmax(s / (np.sqrt(d) if scaled else 1.0)), axis=-1)))
+    axes[1].semilogx(dims, tops, "o-", label="scaled by 1/√d_k" if scaled else "unscaled")
+axes[1].set(xlabel="d_k", ylabel="mean largest weight", title="Unscaled softmax saturates (one-hot)")
+axes[1].legend()
+plt.tight_layout()
+plt.show()
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dot_product_variance_grows_with_d_k", "points": 1}
+"""The measured variance of q.k is close to d_k (within 10%)."""
+_v = dot_product_variance(16)
+assert abs(_v - 16) < 1.6, f"Var(q.k) for d_k = 16 should be close to 16, got {_v}"
+### BEGIN HIDDEN TESTS
+for _d in (2, 64, 300):
+    _v = dot_product_variance(_d, n_samples=20000, seed=_d)
+    assert abs(_v - _d) < 0.1 * _d, f"Var(q.k) for d_k = {_d} should be close to {_d}, got {_v}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# When weights saturate, learning stalls: the softmax Jacobian is
+# $\partial a_i / \partial s_j = a_i(\delta_{ij} - a_j)$, which is close to 0 everywhere when
+# one $a_i \approx 1$. Compare the gradient size for small and large scores:
+
+# %%
+for scale in (1.0, 16.0):
+    s = scale * np.random.default_rng(1).standard_normal(10)
+    a = softmax(s)
+    jac = np.diag(a) - np.outer(a, a)
+    print(f"scores with std {scale:4.0f}: largest weight {a.max():.3f}, gradient norm {np.linalg.norm(jac):.4f}")
+
+# %% [markdown]
+# ### Question — why scale? (2 points, graded by hand)
+# Using your plots and numbers: what happens to the scores and to the softmax as $d_k$ grows if
+# we do *not* divide by $\sqrt{d_k}$, why is that bad for training, and why exactly $\sqrt{d_k}$
+# (not $d_k$)?
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_why_scale", "points": 2}
+# **Model answer.** With unit-variance entries, $q\cdot k$ is a sum of $d_k$ independent terms
+# of variance 1, so its variance is $d_k$ (measured: ≈1, 4, 16, 64, 256) and its standard
+# deviation $\sqrt{d_k}$. Unscaled, the scores spread more as $d_k$ grows, softmax becomes nearly
+# one-hot (the largest weight approaches 1 in the plot) and its Jacobian $a_i(\delta_{ij}-a_j)$
+# approaches 0: gradients vanish and attention stops learning which keys matter. Dividing by
+# $\sqrt{d_k}$ (the standard deviation) makes the variance 1 for every $d_k$; dividing by $d_k$
+# would shrink it to $1/d_k$, making softmax nearly uniform for large $d_k$.
+# *Full marks:* variance grows like $d_k$ (1 pt); saturation → tiny gradients, and √d_k is the
+# standard deviation so the variance becomes 1 (1 pt).
+
+# %% [markdown]
+# ## 6. Seeing attention: a heatmap over a real sentence
+#
+# An attention matrix is easiest to read as a heatmap: row = the query word, column = the key
+# word it looks at. Below, the embeddings and projections are **made by hand** (five
+# interpretable features per word), not learned: they show how to *read* a heatmap, and that
+# queries and keys can encode "a pronoun looks for a noun that can be tired". A trained model
+# learns such projections from data, with dozens of heads and hundreds of dimensions (Part 6).
+
+# %% nbgrader={"locked": true, "grade_id": "sentence_setup"}
+sentence = "The animal didn't cross the street because it was too tired".split()
+# features: [noun, animate, pronoun, verb/adjective, function word]
+features = {
+    "The": [0, 0, 0, 0, 1], "animal": [1, 1, 0, 0, 0], "didn't": [0, 0, 0, 1, 1],
+    "cross": [0, 0, 0, 1, 0], "the": [0, 0, 0, 0, 1], "street": [1, 0, 0, 0, 0],
+    "because": [0, 0, 0, 0, 1], "it": [0, 0, 1, 0, 0], "was": [0, 0, 0, 1, 1],
+    "too": [0, 0, 0, 0, 1], "tired": [0, 1, 0, 1, 0],
+}
+X_sentence = np.array([features[w] for w in sentence], dtype=float)   # (T, 5)
+# Queries: pronouns and "tired" ask for animate nouns; keys advertise noun-ness and animacy.
+W_q_hand = np.zeros((5, 2)); W_q_hand[2] = [3, 3]; W_q_hand[3] = [0, 2]; W_q_hand[4] = [0.5, 0]
+W_k_hand = np.zeros((5, 2)); W_k_hand[0] = [1.5, 0]; W_k_hand[1] = [0, 1.5]
+W_v_hand = np.eye(5)
+
+# %%
+Q_s, K_s, V_s = project_qkv(X_sentence, W_q_hand, W_k_hand, W_v_hand)
+_, weights_sentence = scaled_dot_product_attention(Q_s, K_s, V_s)
+fig, ax = plt.subplots(figsize=(6.5, 5.5))
+im = ax.imshow(weights_sentence, cmap="viridis", vmin=0, vmax=1)
+ax.set_xticks(range(len(sentence)), sentence, rotation=60, ha="right")
+ax.set_yticks(range(len(sentence)), sentence)
+ax.set(xlabel="key (attended to)", ylabel="query (attending)", title="Hand-made attention weights")
+fig.colorbar(im, ax=ax, shrink=0.8)
+plt.tight_layout()
+plt.show()
+print("'it' attends most to:", sentence[int(np.argmax(weights_sentence[sentence.index("it")]))])
+
+# %% [markdown]
+# Now the same sentence with a **causal** mask: every word sees only itself and the words
+# before it — the upper triangle goes dark.
+
+# %%
+T = len(sentence)
+_, weights_causal = scaled_dot_product_attention(Q_s, K_s, V_s, mask=np.tril(np.ones((T, T), dtype=bool)))
+fig, ax = plt.subplots(figsize=(6.5, 5.5))
+ax.imshow(weights_causal, cmap="viridis", vmin=0, vmax=1)
+ax.set_xticks(range(T), sentence, rotation=60, ha="right")
+ax.set_yticks(range(T), sentence)
+ax.set(xlabel="key", ylabel="query", title="Causal mask: no looking ahead")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### Question — reading the heatmap (2 points, graded by hand)
+# (a) Which word does "it" attend to most, and which entries of `W_q_hand` and `W_k_hand` make
+# that happen? (b) Rows like "The" or "cross" are almost uniform: why? (c) How many sequential
+# steps does information from "animal" need to reach "it" here, and how many in an RNN (Part 1)?
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_read_heatmap", "points": 2}
+# **Model answer.** (a) "animal": the query of "it" has large components on both query
+# dimensions (pronoun feature × `W_q_hand[2] = [3, 3]`), and "animal" is the only word whose
+# key is large on both (noun via `W_k_hand[0]`, animate via `W_k_hand[1]`), so its score is the
+# largest; "street" (noun, not animate) and "tired" (animate, not a noun) tie for second. (b) Those words have query vectors that are
+# (almost) zero, so all their scores are equal and softmax gives (near) uniform weights: a zero
+# query "asks for nothing in particular". (c) One step: attention connects "it" to "animal"
+# directly (path length 1), whereas an RNN passes the information through the 6 intermediate
+# hidden states between positions 1 and 7.
+# *Full marks:* correct word with the mechanism (1 pt); uniform rows explained and 1 vs 6 steps (1 pt).
+
+# %% [markdown]
+# ## Key takeaways
+# 1. Self-attention connects every position to every position directly: $n^2$ connections, one
+#    step, path length 1 — and $O(n^2)$ memory and compute, its main cost.
+# 2. Softmax turns scores into weights that sum to 1; subtract the maximum to keep it stable;
+#    $-\infty$ scores (masked positions) get weight 0.
+# 3. Queries ask, keys advertise, values deliver; each is a learned linear map of the embedding.
+# 4. $\text{softmax}(QK^\top/\sqrt{d_k})V$: dividing by $\sqrt{d_k}$ keeps the scores'
+#    variance at 1, so softmax does not saturate and gradients flow.
+# 5. Masks (True = may attend) implement causality and padding; decide what a fully masked row
+#    does instead of letting `nan` spread.
+#
+# **Next — Part 3:** one attention pattern can only look for one kind of relationship at a
+# time. What if we ran several attentions in parallel, each in its own subspace? That is
+# multi-head attention.
