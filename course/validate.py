@@ -102,21 +102,30 @@ def lint(nb) -> list[str]:
     return problems
 
 
+def block_lines(source_nb) -> list[tuple[str, str]]:
+    """(kind, line) for the distinctive lines of solution and hidden-test blocks.
+
+    Distinctive: at least 30 characters, not a comment, and not shown anywhere else in the
+    source (a `with warnings.catch_warnings():` that visible cells use too gives nothing away).
+    """
+    visible = {ln.strip() for c in source_nb.cells for ln in BLOCK.sub("", c.source).splitlines()}
+    out = []
+    for cell in source_nb.cells:
+        for kind, body in BLOCK.findall(cell.source):
+            out += [(kind.lower(), ln.strip()) for ln in body.splitlines()
+                    if len(ln.strip()) >= 30 and not ln.strip().startswith("#") and ln.strip() not in visible]
+    return out
+
+
 def leaks(source_nb, release_nb) -> list[str]:
-    """Solution code, hidden tests or their markers found in the student's notebook."""
+    """Solution code, hidden tests, model answers or their markers found in the student's notebook."""
     text = "\n".join(c.source for c in release_nb.cells)
     problems = [f"release contains the marker {m!r}" for m in
                 ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS") if m in text]
     release_lines = {ln.strip() for ln in text.splitlines()}
-    # lines that the source shows outside its blocks anyway (imports, `with warnings...`) are no leak
-    visible = {ln.strip() for c in source_nb.cells for ln in BLOCK.sub("", c.source).splitlines()}
-    release_lines -= visible
+    problems += [f"release shows a line of a {kind} block: {ln[:70]!r}"
+                 for kind, ln in block_lines(source_nb) if ln in release_lines]
     for cell in source_nb.cells:
-        for kind, body in BLOCK.findall(cell.source):
-            for ln in body.splitlines():
-                ln = ln.strip()
-                if len(ln) >= 30 and not ln.startswith("#") and ln in release_lines:
-                    problems.append(f"release shows a line of a {kind.lower()} block: {ln[:70]!r}")
         m = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown" and m.get("solution") and len(cell.source.strip()) >= 30 \
                 and cell.source.strip() in text:

@@ -9,7 +9,7 @@ import pytest
 from course import democlass
 from course.build import lesson_to_notebook, notebook_text, write_release, write_source
 from course.common import ROOT, parts
-from course.validate import leaks, lint
+from course.validate import block_lines, leaks, lint
 
 from .conftest import source_nb
 
@@ -129,10 +129,8 @@ def test_feedback_hides_hidden_tests(graded):
     feedback(course, [part])
     html = (course / "feedback" / "alice" / part / f"{part}.html").read_text()
     assert "BEGIN HIDDEN TESTS" not in html
-    src = source_nb(course, part)
-    hidden = [ln.strip() for c in src.cells for block in re.findall(
-        r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", c.source, re.S)
-        for ln in block.splitlines() if len(ln.strip()) >= 30 and not ln.strip().startswith("#")]
+    hidden = [ln for kind, ln in block_lines(source_nb(course, part)) if kind == "hidden tests"]
+    assert hidden, "the part has no hidden test lines to look for"
     import html as _html
     text = _html.unescape(re.sub(r"<[^>]+>", "", html))
     shown = [ln for ln in hidden if ln in text]
