@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -148,7 +149,7 @@ def repair(sub, rel) -> list[str]:
             notes.append(f"cell {gid!r} was deleted: restored")
         elif gid in present:
             anchor = gid
-    out.extend(inserts.get(None, []))
+    out.extend(inserts.pop(None, []))
     for cell in sub.cells:
         out.append(cell)
         gid = _gid(cell)
@@ -175,6 +176,11 @@ def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool
     if dst_dir.exists():
         shutil.rmtree(dst_dir)
     nb_path = src_dir / f"{assignment}.ipynb"
+    if _links_out(course, nb_path):
+        outcome.status = "broken"
+        outcome.notes.append(f"submitted/{student}/{assignment}/{nb_path.name} is (or is in) a symbolic "
+                             "link: not graded")
+        return False
     if not nb_path.is_file():
         outcome.status = "missing"
         found = sorted(p.name for p in src_dir.glob("*.ipynb")) if src_dir.is_dir() else []
@@ -190,9 +196,26 @@ def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool
         return False
     rel = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     outcome.notes.extend(repair(sub, rel))
-    shutil.copytree(src_dir, dst_dir, symlinks=False, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    links = sorted(str(p.relative_to(src_dir)) for p in _walk(src_dir) if p.is_symlink())
+    if links:
+        outcome.notes.append(f"symbolic links in the submission were not copied: {', '.join(links)}")
+    shutil.copytree(src_dir, dst_dir, ignore=_ignore)
     nbformat.write(sub, dst_dir / f"{assignment}.ipynb")
     return True
+
+
+def _links_out(course: Path, path: Path) -> bool:
+    """Is `path` (or a folder of it below submitted/) a symbolic link? Staging follows none."""
+    return path.resolve() != (course / "submitted").resolve() / path.relative_to(course / "submitted")
+
+
+def _walk(folder: Path):
+    for top, dirs, files in os.walk(folder):  # does not descend into linked folders
+        yield from (Path(top) / n for n in dirs + files)
+
+
+def _ignore(folder, names):
+    return [n for n in names if n.startswith(".") or n == "__pycache__" or os.path.islink(os.path.join(folder, n))]
 
 
 # ---------------------------------------------------------------- grading
@@ -220,16 +243,32 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
     if sandbox:
         cmd.append("--sandbox")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=course,
+                            env=env, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=course,
-                              env=env, start_new_session=True)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        stop_worker(proc)
         return None, "timeout"
-    last = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
+    last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
     try:
-        return json.loads(last[0]), proc.stderr
+        return json.loads(last[0]), stderr
     except (IndexError, json.JSONDecodeError):
-        return {"success": False, "log": proc.stdout[-2000:], "error": proc.stderr[-2000:]}, proc.stderr
+        return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:]}, stderr
+
+
+def stop_worker(proc, grace: float = 10) -> None:
+    """SIGTERM to the worker's session (the worker then removes its kernel's sandbox), SIGKILL after `grace` s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.communicate(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeout: int) -> Outcome:
@@ -263,7 +302,14 @@ def read_result(course: Path, result: dict, outcome: Outcome) -> None:
         return
     nb_path = course / "autograded" / outcome.student / outcome.assignment / f"{outcome.assignment}.ipynb"
     if outcome.status == "ok" and nb_path.is_file():
-        check_integrity(nbformat.read(nb_path, as_version=4), outcome)
+        nb = nbformat.read(nb_path, as_version=4)
+        timed_out = [_gid(c) or f"cell {i + 1}" for i, c in enumerate(nb.cells)
+                     if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
+        if timed_out:
+            outcome.status = "timeout"
+            outcome.notes.append(f"a cell ran past the per-cell time limit and was interrupted: "
+                                 f"{', '.join(map(str, timed_out))}")
+        check_integrity(nb, outcome)
 
 
 def check_integrity(nb, outcome: Outcome) -> None:
@@ -274,6 +320,10 @@ def check_integrity(nb, outcome: Outcome) -> None:
         outcome.notes.append("integrity check cell missing after grading")
         return
     errors = [o for o in cells[0].get("outputs", []) if o.get("output_type") == "error"]
+    before = nb.cells[:nb.cells.index(cells[0])]
+    if errors and errors[-1].get("ename") == "CellTimeoutError" and any(
+            o.get("ename") == "CellTimeoutError" for c in before for o in c.get("outputs", [])):
+        return  # the kernel was still busy with an earlier cell: a timeout, reported as such
     if not (errors and errors[0].get("ename") == "IntegrityCheck" and errors[0].get("evalue") == INTEGRITY_OK):
         got = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no error"
         outcome.status = "tampered"

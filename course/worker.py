@@ -4,13 +4,17 @@
 `python -m course.worker feedback COURSE ASSIGNMENT STUDENT`
 
 The grade verb starts one worker per submission in its own session, so a submission that
-crashes nbgrader, kills its parent or hangs costs only its own grade.
+crashes nbgrader, kills its parent or hangs costs only its own grade. With --sandbox the worker
+owns the kernel's sandbox (course/sandbox.py) and removes it when it ends, also when it is
+stopped with SIGTERM (grade does that when a submission runs past its time limit).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from traitlets.config import Config
@@ -32,19 +36,30 @@ def main(argv=None) -> int:
     overrides = Config()
     if args.submitted_dir:
         overrides.CourseDirectory.submitted_directory = args.submitted_dir
-    if args.sandbox:
-        from .sandbox import kernel_config
-        overrides.merge(kernel_config(course))
-    api = api_for(course, overrides)
-    if args.job == "autograde":
-        result = api.autograde(args.assignment, args.student, force=True, create=True)
-    else:
-        result = api.generate_feedback(args.assignment, args.student, force=True)
+    signal.signal(signal.SIGTERM, _stop)
+    with ExitStack() as stack:
+        if args.sandbox:
+            import resource
+
+            from .sandbox import WORKER_MEMORY_LIMIT, kernel_sandbox
+            # nbclient keeps all the kernel's output in this process: a submission printing
+            # gigabytes must fail its own grading (MemoryError), not exhaust the machine
+            resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_LIMIT, resource.getrlimit(resource.RLIMIT_AS)[1]))
+            overrides.merge(stack.enter_context(kernel_sandbox(course)))
+        api = api_for(course, overrides)
+        if args.job == "autograde":
+            result = api.autograde(args.assignment, args.student, force=True, create=True)
+        else:
+            result = api.generate_feedback(args.assignment, args.student, force=True)
     out = {"success": bool(result.get("success")), "log": result.get("log") or "",
            "error": result.get("error") or ""}
     sys.stdout.write("\n" + json.dumps(out) + "\n")
     sys.stdout.flush()
     return 0 if out["success"] else 1
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through kernel_sandbox, which cleans up
 
 
 if __name__ == "__main__":
