@@ -20,6 +20,17 @@ c.CourseDirectory.max_file_size = 10000  # kilobytes
 c.Execute.timeout = 180
 c.Execute.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
+# A kernel that dies (os._exit, a segfault, the memory limit) costs only the cell it died in
+# and the cells after it, not the whole notebook (stock nbgrader gives the notebook nothing).
+c.Autograde.autograde_preprocessors = [
+    "course.nbgrader_plugins.ExecuteUntilKernelDies",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # A student who deletes a test cell gets it back, so the test still runs (and still counts).
 c.OverwriteCells.add_missing_cells = True

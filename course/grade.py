@@ -4,7 +4,7 @@ For every (student, assignment):
 1. check the submission (missing? not a notebook?) and repair its structure against the
    release (duplicated or renamed cells, deleted read-only cells, edited metadata), on a
    staged copy: submitted/ itself is never modified;
-2. autograde it with nbgrader in a worker process (kernel in the sandbox unless --no-sandbox);
+2. autograde it with nbgrader in a worker process (kernel in the sandbox unless --unsafe);
 3. read what happened (kernel death, timeout, integrity tripwire) and the scores.
 One bad submission never stops the others; every outcome lands in reports/grading.json.
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 
 from .common import ROOT, CourseError, course_dir
+from .nbgrader_plugins import KERNEL_DIED
 
 HELP = "autograde the submissions in submitted/ (sandboxed, one worker per submission)"
 STAGED = ".staged"  # course-relative folder of repaired copies that nbgrader grades
@@ -55,15 +56,17 @@ def add_arguments(parser):
                         help="submissions graded at once (default 1; the SQLite gradebook is safest with 1)")
     parser.add_argument("--timeout", type=int, default=1800,
                         help="seconds one submission may take in all before it is stopped (default 1800)")
-    parser.add_argument("--no-sandbox", action="store_true",
-                        help="run student kernels unsandboxed (only for trusted code, e.g. your own solution)")
+    parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
+                        help="run student kernels WITHOUT the bubblewrap sandbox, with your permissions "
+                             "(only for trusted code, e.g. your own solution); refused otherwise when "
+                             "bubblewrap is missing")
 
 
 def run(args) -> int:
     course = course_dir(args.course)
     if args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
-    sandbox = not args.no_sandbox
+    sandbox = not args.unsafe
     if sandbox:
         from .sandbox import check_available
         check_available()
@@ -288,7 +291,7 @@ def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeou
 
 def read_result(course: Path, result: dict, outcome: Outcome) -> None:
     text = result.get("log", "") + "\n" + result.get("error", "")
-    if re.search(r"DeadKernelError|Kernel died|kernel died", text):
+    if not result.get("success") and re.search(r"DeadKernelError|Kernel died|kernel died", text):
         outcome.status = "kernel-died"
         outcome.notes.append("the kernel died while running the notebook (os._exit, a crash or the "
                              "memory limit): nbgrader could not grade it")
@@ -309,6 +312,13 @@ def read_result(course: Path, result: dict, outcome: Outcome) -> None:
             outcome.status = "timeout"
             outcome.notes.append(f"a cell ran past the per-cell time limit and was interrupted: "
                                  f"{', '.join(map(str, timed_out))}")
+        died = [_gid(c) or f"cell {i + 1}" for i, c in enumerate(nb.cells)
+                if any(o.get("ename") == KERNEL_DIED for o in c.get("outputs", []))]
+        if died:
+            outcome.status = "kernel-died"
+            outcome.notes.append(f"the kernel died in {died[0]} (os._exit, a crash or the memory limit): "
+                                 "that cell and every cell after it scored 0, earlier cells kept their points")
+            return
         check_integrity(nb, outcome)
 
 

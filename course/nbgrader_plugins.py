@@ -1,5 +1,10 @@
 """nbgrader preprocessors the course adds (named in nbgrader_config.py)."""
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+KERNEL_DIED = "KernelDied"  # ename of the error output put in the cell where the kernel died...
+NOT_RUN = "NotRun"          # ...and in every code cell after it
 
 
 class ShortenTracebacks(NbGraderPreprocessor):
@@ -14,3 +19,36 @@ class ShortenTracebacks(NbGraderPreprocessor):
             if out.get("output_type") == "error":
                 out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
         return cell, resources
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class ExecuteUntilKernelDies(Execute):
+    """nbgrader's Execute, except that a dying kernel costs only the cell it died in and the rest.
+
+    Stock nbgrader aborts the whole notebook on DeadKernelError (os._exit, a segfault, the
+    memory limit), so every cell scores 0 and nothing says why. Here the cell where the kernel
+    died gets a KernelDied error, every later code cell a NotRun error (so no later test can
+    pass without running), and the cells before keep the scores they earned.
+    """
+
+    def preprocess(self, nb, resources=None, km=None):
+        self.died_in = None
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+        if self.died_in is not None:
+            cell.outputs = [_error(NOT_RUN, f"not run: the kernel died in {self.died_in}")]
+            return cell, self.resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.died_in = where
+            cell.outputs.append(_error(KERNEL_DIED, "the kernel died while running this cell "
+                                                    "(os._exit, a crash, or the memory limit)"))
+            return cell, self.resources

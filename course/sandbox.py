@@ -99,7 +99,7 @@ def check_available() -> None:
     """bubblewrap must be there; a warning on stderr if the cgroup limits cannot be had."""
     if not bwrap():
         raise CourseError("bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap) "
-                          "or pass --no-sandbox to grade trusted submissions only")
+                          "or pass --unsafe to grade trusted submissions only")
     made = _make_cgroups(f"course-kernel-probe-{os.getpid()}")
     for cg in made:
         _remove_cgroup(cg)

@@ -24,7 +24,8 @@ BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 def add_arguments(parser):
     parser.add_argument("parts", nargs="*", metavar="PART", help="parts to check (default: all)")
-    parser.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox")
+    parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
+                        help="grade the demo class without the bubblewrap sandbox (it is the course's own code)")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the temp course folder and print its path")
 
@@ -35,7 +36,7 @@ def run(args) -> int:
     parts = check_parts(args.parts)
     tmp = Path(tempfile.mkdtemp(prefix="course-validate-"))
     try:
-        problems = validate(tmp, parts, sandbox=bool(bwrap()) and not args.no_sandbox, jobs=args.jobs)
+        problems = validate(tmp, parts, sandbox=bool(bwrap()) and not args.unsafe, jobs=args.jobs)
     finally:
         if args.keep:
             print(f"course folder kept: {tmp}")

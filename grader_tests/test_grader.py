@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import nbformat
 
+from course.common import ROOT
 from course.grade import grade_class
 
 from .conftest import SOLVED, TINY, cli, release_nb, submit, with_cell
@@ -113,3 +114,21 @@ def test_every_verb_and_option_has_help():
         for opt in options:
             block = r.stdout.split(opt, 1)[1].split("\n  -", 1)[0]
             assert len(block.strip()) > 3, f"{verb} {opt} has no help text"
+
+
+def test_grading_refuses_without_bubblewrap_unless_unsafe(tiny_course, tmp_path):
+    """No bwrap on PATH: grade stops with one line naming the fix; --unsafe grades anyway."""
+    import subprocess
+    import sys
+    submit(tiny_course, "s1", with_cell(release_nb(tiny_course), "add", SOLVED))
+    bare = tmp_path / "bin"  # a PATH without bwrap
+    bare.mkdir()
+    env = {"PATH": str(bare), "HOME": str(tmp_path)}
+    run = lambda *extra: subprocess.run([sys.executable, "-m", "course", "grade", "--course", str(tiny_course),
+                                         *extra], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    r = run()
+    assert r.returncode == 2 and "bubblewrap" in r.stderr and "--unsafe" in r.stderr, (r.returncode, r.stderr)
+    assert not (tiny_course / "autograded").exists(), "nothing may be graded without the sandbox"
+    r = run("--unsafe")
+    assert r.returncode == 0, r.stderr
+    assert "graded 1 submission(s); 1 ok" in r.stdout, r.stdout

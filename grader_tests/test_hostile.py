@@ -349,6 +349,7 @@ def hostile(tmp_path_factory):
     for student, (attack, add) in ATTACKS.items():
         submit(course, student, with_cell(release, "add", header + textwrap.dedent(attack) + "\n" + add))
     _hand_in_metadata_attacks(course, release)
+    _hand_in_late_crash(course, release)
     _hand_in_symlinks(course)
     protected = {p: _sha(p) for p in [course / "nbgrader_config.py", *sorted((course / "source").rglob("*")),
                                       *sorted((course / "release").rglob("*"))] if p.is_file()}
@@ -394,6 +395,14 @@ def _hand_in_metadata_attacks(course: Path, release) -> None:
     nb.cells = [c for c in nb.cells if c not in _cells(nb, "setup", "test_add_small", "test_add_arrays",
                                                        "integrity_check")]
     submit(course, "k_deleted", nb)
+
+
+def _hand_in_late_crash(course: Path, release) -> None:
+    """A correct `add`, then a cell of the student's own between the two tests that ends the kernel."""
+    nb = with_cell(release, "add", SOLVED)
+    at = nb.cells.index(_cells(nb, "test_add_small")[0]) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    submit(course, "f_exit_late", nb)
 
 
 def _hand_in_symlinks(course: Path) -> None:
@@ -499,6 +508,18 @@ def test_os_exit_is_reported_as_kernel_died_not_as_zero(hostile):
     """os._exit(1) in a cell: the outcome says kernel-died (not an honest 0); the class is graded."""
     o = hostile.outcomes["f_exit"]
     assert o.status == "kernel-died" and "kernel died" in o.notes[0], o
+    assert_class_unharmed(hostile)
+
+
+def test_kernel_death_costs_only_the_cells_from_where_it_died(hostile):
+    """os._exit after the first test: that test keeps its point, the later one is lost and says why."""
+    o = hostile.outcomes["f_exit_late"]
+    assert o.status == "kernel-died" and "earlier cells kept their points" in o.notes[0], o
+    assert o.cells["test_add_small"][0] == 1.0 and o.cells["test_add_arrays"][0] == 0.0, o.cells
+    assert hostile.gradebook["f_exit_late"] == 1.0, hostile.gradebook
+    graded = nbformat.read(hostile.course / "autograded" / "f_exit_late" / TINY / f"{TINY}.ipynb", as_version=4)
+    later = _cells(graded, "test_add_arrays")[0].outputs
+    assert [x.get("ename") for x in later] == ["NotRun"], later
     assert_class_unharmed(hostile)
 
 
