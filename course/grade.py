@@ -27,6 +27,7 @@ import nbformat
 
 from .common import ROOT, CourseError, course_dir
 from .nbgrader_plugins import KERNEL_DIED
+from .scan import scan
 
 HELP = "autograde the submissions in submitted/ (sandboxed, one worker per submission)"
 STAGED = ".staged"  # course-relative folder of repaired copies that nbgrader grades
@@ -43,6 +44,7 @@ class Outcome:
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
     cells: dict = field(default_factory=dict)  # grade_id -> [score, max_score] (None: manual)
+    review: list[str] = field(default_factory=list)  # suspicious code found by course/scan.py
     seconds: float = 0.0
 
 
@@ -199,6 +201,7 @@ def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool
         return False
     rel = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     outcome.notes.extend(repair(sub, rel))
+    outcome.review = scan(sub, rel)
     links = sorted(str(p.relative_to(src_dir)) for p in _walk(src_dir) if p.is_symlink())
     if links:
         outcome.notes.append(f"symbolic links in the submission were not copied: {', '.join(links)}")
@@ -363,17 +366,35 @@ def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=T
     for a in sorted({a for _, a in pairs}):
         ensure_assignment(course, a)
     backup_gradebook(course)
+    progress = Progress(len(pairs), jobs, log)
 
     def work(pair):
         o = grade_one(course, pair[0], pair[1], sandbox, timeout)
-        log(f"  graded {o.student:>12} {o.assignment:<26} {o.status:<11} "
-            f"{_fmt(o.score)}/{_fmt(o.max_score)}  ({o.seconds:.1f} s)")
+        progress.done(f"{o.student:>12} {o.assignment:<26} {o.status:<11} "
+                      f"{_fmt(o.score)}/{_fmt(o.max_score)}  ({o.seconds:.1f} s)")
         return o
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         outcomes = list(pool.map(work, pairs))
     write_report(course, outcomes)
     return outcomes
+
+
+class Progress:
+    """One line per graded submission: how many are done, and when the rest should be."""
+
+    def __init__(self, total: int, jobs: int, log):
+        import threading
+        self.total, self.jobs, self.log, self.n = total, jobs, log, 0
+        self.t0, self.lock = time.monotonic(), threading.Lock()
+
+    def done(self, what: str) -> None:
+        with self.lock:
+            self.n += 1
+            elapsed = time.monotonic() - self.t0
+            left = elapsed / self.n * (self.total - self.n)
+            eta = f", about {left:.0f} s left" if self.n < self.total else f", {elapsed:.0f} s in all"
+            self.log(f"  [{self.n:>{len(str(self.total))}}/{self.total}] {what}{eta}")
 
 
 def backup_gradebook(course: Path) -> None:
@@ -398,9 +419,13 @@ def _fmt(x):
 
 
 def print_outcomes(outcomes: list[Outcome]) -> None:
-    bad = [o for o in outcomes if o.status != "ok" or o.notes]
-    print(f"graded {len(outcomes)} submission(s); {sum(o.status == 'ok' for o in outcomes)} ok")
+    bad = [o for o in outcomes if o.status != "ok" or o.notes or o.review]
+    print(f"graded {len(outcomes)} submission(s); {sum(o.status == 'ok' for o in outcomes)} ok"
+          + (f"; {sum(bool(o.review) for o in outcomes)} to review for suspicious code"
+             if any(o.review for o in outcomes) else ""))
     for o in bad:
-        print(f"  {o.student}/{o.assignment}: {o.status.upper()}")
+        print(f"  {o.student}/{o.assignment}: {o.status.upper()}" + (" (REVIEW)" if o.review else ""))
         for n in o.notes:
             print(f"    - {n}")
+        for n in o.review:
+            print(f"    - review: {n}")

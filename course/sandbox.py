@@ -117,7 +117,8 @@ def kernel_sandbox(course: Path):
 
     if not bwrap():
         check_available()  # raises
-    run_dir = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+    # named after the grading process (the worker's parent), so concurrent graders can tell theirs apart
+    run_dir = Path(tempfile.mkdtemp(prefix=f"course-kernel-{os.getppid()}-"))
     mounted, cgroups = False, []
     try:
         mounted = _private_tmpfs(run_dir, RUN_SIZE)

@@ -41,3 +41,72 @@ def test_lint_catches_broken_structure():
     problems = "\n".join(lint(nb))
     for needle in ("promises 3 points", "one-line docstring", "used twice", "'lonely' has no graded test"):
         assert needle in problems, f"{needle!r} not reported in:\n{problems}"
+
+
+HONEST_CODE = '''\
+import math, re, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+torch.manual_seed(0)
+rng = np.random.default_rng(1)
+pattern = re.compile(r"\\w+")   # re.compile is not compile()
+model = nn.Linear(3, 4)
+model.eval()                      # .eval() is not eval()
+x = torch.compile if False else None
+scores = np.where(mask, scores, -np.inf) if False else None
+weights = F.softmax(torch.zeros(2, 3), dim=-1)
+equal = np.allclose(weights.sum(-1).numpy(), 1.0)
+# os.kill(0, 9) in a comment is not code
+torch.backends.cudnn.deterministic = True
+t0 = time.perf_counter()
+'''
+
+TRICKS = {
+    "get_ipython().input_transformers_post.append(f)": "IPython",
+    "get_ipython().ast_transformers.append(t)": "IPython",
+    "import builtins": "builtins",
+    "__builtins__['exec'] = f": "builtins",
+    "    def __eq__(self, other): return True": "comparison",
+    "numpy.allclose = lambda *a, **k: True": "library",
+    "np.testing.assert_allclose = f": "library",
+    "setattr(np, 'allclose', f)": "library",
+    "src = sys._getframe(1).f_code": "interpreter",
+    "frame = inspect.currentframe().f_back": "interpreter",
+    "open(HOME + '/.ipython/profile_default/startup/x.py', 'w')": "startup",
+    "import ctypes": "ctypes",
+    "os.kill(os.getppid(), 9)": "kills",
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)": "signals",
+    "subprocess.run(['ls'])": "programs",
+    "socket.create_connection(('example.org', 80))": "network",
+    "sqlite3.connect('../../../gradebook.db')": "database",
+    "exec(code)": "generated code",
+}
+
+
+def _nb(*sources):
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s, metadata={"nbgrader": {"grade_id": f"c{i}", "solution": True}})
+                for i, s in enumerate(sources)]
+    return nb
+
+
+def test_code_scan_finds_every_kind_of_trick():
+    """Each construct that can subvert grading is reported, with its cell and line."""
+    from course.scan import scan
+    missed = {code: why for code, why in TRICKS.items()
+              if not any(why in f for f in scan(_nb("x = 1\n" + code), _nb()))}
+    assert not missed, f"the scan misses: {missed}"
+    found = scan(_nb("x = 1\nimport ctypes"), _nb())
+    assert found == ["cell c0, line 2: uses ctypes (can crash or patch the interpreter): import ctypes"], found
+
+
+def test_code_scan_raises_no_alarm_on_honest_code_or_locked_cells():
+    """Ordinary course code is not flagged; neither are locked cells (nbgrader restores them)."""
+    from course.scan import scan
+    assert scan(_nb(HONEST_CODE), _nb()) == []
+    locked = _nb("import ctypes")
+    locked.cells[0].metadata.nbgrader["locked"] = True
+    assert scan(_nb("import ctypes"), locked) == []

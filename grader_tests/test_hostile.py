@@ -281,8 +281,9 @@ def _sha(path: Path) -> str:
 
 
 def _cgroups() -> set:
+    """The kernel cgroups of this test process's grading (other graders on the machine have their own)."""
     parents = [sandbox.cgroup_parent(c) for c in sandbox.CGROUP_LIMITS]
-    return {p for parent in parents if parent for p in parent.glob("course-kernel-*")}
+    return {p for parent in parents if parent for p in parent.glob(f"course-kernel-{os.getpid()}-*")}
 
 
 def _processes_in(folder: Path) -> list[int]:
@@ -621,6 +622,15 @@ def test_honest_wrong_answers_are_not_flagged(hostile):
     """No false alarm: wrong-but-honest submissions are graded ok, with their partial scores."""
     assert_graded(hostile, "z_wrong", 1.0)
     assert hostile.outcomes["z_wrong"].notes == []
+
+
+def test_code_scan_puts_every_in_kernel_trick_on_the_review_list(hostile):
+    """The code scan flags each tampering trick, the always-equal object included, and no honest student."""
+    for student in ("j_allclose", "j_ast", "j_input", "j_builtins", "j_eq", "d_planter", "b_gradebook", "f_segv"):
+        assert hostile.outcomes[student].review, (student, hostile.outcomes[student])
+    assert any("comparison operators" in r for r in hostile.outcomes["j_eq"].review), hostile.outcomes["j_eq"]
+    for student in HONEST:
+        assert hostile.outcomes[student].review == [], hostile.outcomes[student]
 
 
 @pytest.mark.xfail(strict=True, reason="the tripwire cannot see a lying return value: tests must convert "

@@ -138,6 +138,14 @@ def test_feedback_hides_hidden_tests(graded):
 
 
 @pytest.mark.parametrize("part", PARTS)
+def test_demo_class_raises_no_false_alarm(part, graded):
+    """Honest submissions, right or wrong, are never put on the review list for suspicious code."""
+    course, outcomes = graded
+    flagged = {s: outcomes[(s, part)].review for s in democlass.STUDENTS if outcomes[(s, part)].review}
+    assert not flagged, f"honest demo students flagged: {flagged}"
+
+
+@pytest.mark.parametrize("part", PARTS)
 def test_every_test_cell_is_all_or_nothing(part, graded):
     """Each test cell scores 0 or full marks, so CoCalc (all-or-nothing per cell) grades the same."""
     course, outcomes = graded
