@@ -132,3 +132,50 @@ def test_grading_refuses_without_bubblewrap_unless_unsafe(tiny_course, tmp_path)
     r = run("--unsafe")
     assert r.returncode == 0, r.stderr
     assert "graded 1 submission(s); 1 ok" in r.stdout, r.stdout
+
+
+def _gradebook_cells(course):
+    """{student: {grade_id: (auto, manual, comment)}} straight from gradebook.db."""
+    from nbgrader.api import Gradebook
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for s in gb.students:
+            nb = gb.find_submission_notebook(TINY, TINY, s.id)
+            comments = {c.name: c.manual_comment for c in nb.comments}
+            out[s.id] = {g.name: (g.auto_score, g.manual_score, comments.get(g.name)) for g in nb.grades}
+    return out
+
+
+def test_parallel_grading_gives_exactly_the_serial_scores(tiny_course, tmp_path):
+    """--jobs 2 writes the same gradebook, cell by cell, as grading one submission at a time."""
+    import shutil
+    answers = {"p_solved": SOLVED, "p_wrong": "def add(a, b):\n    return 3\n",
+               "p_zero": "def add(a, b):\n    return 0\n", "p_error": "def add(a, b):\n    return a +\n"}
+    for student, code in answers.items():
+        submit(tiny_course, student, with_cell(release_nb(tiny_course), "add", code))
+    twin = tmp_path / "twin"
+    shutil.copytree(tiny_course, twin)
+    serial = {o.student: (o.status, o.cells) for o in grade_class(tiny_course, [TINY], jobs=1, log=lambda *a: None)}
+    parallel = {o.student: (o.status, o.cells) for o in grade_class(twin, [TINY], jobs=2, log=lambda *a: None)}
+    assert parallel == serial, (serial, parallel)
+    assert _gradebook_cells(twin) == _gradebook_cells(tiny_course)
+    assert {s: c["test_add_small"][0] + c["test_add_arrays"][0] for s, c in _gradebook_cells(twin).items()} == \
+        {"p_solved": 2.0, "p_wrong": 1.0, "p_zero": 0.0, "p_error": 0.0}
+
+
+def test_regrading_keeps_manual_grades_and_comments(tiny_course):
+    """A TA's hand grade and comment survive re-grading, also after the student resubmits."""
+    from nbgrader.api import Gradebook
+    submit(tiny_course, "s1", with_cell(release_nb(tiny_course), "add", "def add(a, b):\n    return 3\n"))
+    grade(tiny_course)
+    with Gradebook(f"sqlite:///{tiny_course / 'gradebook.db'}") as gb:
+        g = gb.find_grade("q_why", TINY, TINY, "s1")
+        g.manual_score = 1.0
+        gb.find_comment("q_why", TINY, TINY, "s1").manual_comment = "well argued"
+        gb.db.commit()
+    submit(tiny_course, "s1", with_cell(release_nb(tiny_course), "add", SOLVED))  # resubmitted, fixed
+    out = grade(tiny_course)["s1"]
+    cells = _gradebook_cells(tiny_course)["s1"]
+    assert cells["q_why"][1:] == (1.0, "well argued"), cells
+    assert cells["test_add_arrays"][0] == 1.0, f"the resubmission was not graded: {cells}"
+    assert out.score == 3.0, out
