@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -39,12 +40,13 @@ INTEGRITY_OK = "2/2 expected failures seen"
 class Outcome:
     student: str
     assignment: str
-    status: str = "ok"  # ok | missing | broken | kernel-died | timeout | tampered | error
+    status: str = "ok"  # ok | missing | broken | kernel-died | timeout | tampered | error | interrupted
     score: float | None = None
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
     cells: dict = field(default_factory=dict)  # grade_id -> [score, max_score] (None: manual)
     review: list[str] = field(default_factory=list)  # suspicious code found by course/scan.py
+    submitted_sha256: str | None = None  # of the notebook graded (--resume skips it if unchanged)
     seconds: float = 0.0
 
 
@@ -56,6 +58,9 @@ def add_arguments(parser):
                         help="grade only this student (repeatable); default: every student in submitted/")
     parser.add_argument("--jobs", type=int, default=1,
                         help="submissions graded at once (default 1; the SQLite gradebook is safest with 1)")
+    parser.add_argument("--resume", action="store_true",
+                        help="skip submissions that reports/grading.json already records as graded and that "
+                             "have not changed since (to finish an interrupted run)")
     parser.add_argument("--timeout", type=int, default=1800,
                         help="seconds one submission may take in all before it is stopped (default 1800)")
     parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
@@ -72,8 +77,13 @@ def run(args) -> int:
     if sandbox:
         from .sandbox import check_available
         check_available()
-    outcomes = grade_class(course, args.assignment, args.student, jobs=args.jobs,
-                           sandbox=sandbox, timeout=args.timeout)
+    try:
+        outcomes = grade_class(course, args.assignment, args.student, jobs=args.jobs,
+                               sandbox=sandbox, timeout=args.timeout, resume=args.resume)
+    except Interrupted as stop:
+        print_outcomes(stop.outcomes)
+        raise CourseError(f"interrupted: {len(stop.outcomes)} submission(s) done, {stop.left} not graded; "
+                          "run the same command with --resume to finish") from None
     print_outcomes(outcomes)
     return 0
 
@@ -199,6 +209,7 @@ def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool
         outcome.status = "broken"
         outcome.notes.append(f"not a readable notebook: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
         return False
+    outcome.submitted_sha256 = _sha256(nb_path)
     rel = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     outcome.notes.extend(repair(sub, rel))
     outcome.review = scan(sub, rel)
@@ -208,6 +219,11 @@ def stage(course: Path, student: str, assignment: str, outcome: Outcome) -> bool
     shutil.copytree(src_dir, dst_dir, ignore=_ignore)
     nbformat.write(sub, dst_dir / f"{assignment}.ipynb")
     return True
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _links_out(course: Path, path: Path) -> bool:
@@ -249,18 +265,49 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
     if sandbox:
         cmd.append("--sandbox")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=course,
-                            env=env, start_new_session=True)
+    with _LIVE_LOCK:
+        if _STOPPING.is_set():
+            return None, "interrupted"
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=course,
+                                env=env, start_new_session=True)
+        _LIVE.add(proc)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         stop_worker(proc)
         return None, "timeout"
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
+    if _STOPPING.is_set() and proc.returncode != 0:
+        return None, "interrupted"
     last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
     try:
         return json.loads(last[0]), stderr
     except (IndexError, json.JSONDecodeError):
         return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:]}, stderr
+
+
+# Workers run in sessions of their own (a submission that kills its process group must not hit
+# the grader), so Ctrl-C does not reach them: an interrupted run stops them itself.
+_LIVE: set = set()
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+class Interrupted(Exception):
+    """Grading was stopped (Ctrl-C or SIGTERM); `outcomes` are the submissions finished before."""
+
+    def __init__(self, outcomes, left):
+        super().__init__(f"{left} submission(s) not graded")
+        self.outcomes, self.left = outcomes, left
+
+
+def _signal_session(proc, sig) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def stop_worker(proc, grace: float = 10) -> None:
@@ -282,6 +329,16 @@ def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeou
     t0 = time.monotonic()
     if stage(course, student, assignment, outcome):
         result, err = run_worker(course, "autograde", assignment, student, sandbox, timeout)
+        if result is None and err == "interrupted":
+            outcome.status = "interrupted"
+            outcome.notes.append("grading was interrupted before this submission was done: not graded")
+            shutil.rmtree(course / "autograded" / student / assignment, ignore_errors=True)
+            try:
+                (course / "autograded" / student).rmdir()  # only if nothing else was graded for them
+            except OSError:
+                pass
+            outcome.seconds = round(time.monotonic() - t0, 1)
+            return outcome
         if result is None:
             outcome.status = "timeout"
             outcome.notes.append(f"grading took longer than {timeout} s and was stopped")
@@ -361,23 +418,75 @@ def read_scores(course: Path, outcome: Outcome) -> None:
 
 
 def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=True, timeout=1800,
-                log=print) -> list[Outcome]:
+                log=print, resume=False) -> list[Outcome]:
+    """Grade every (student, assignment) pair; each outcome lands in reports/grading.json as soon
+    as it is known, so an interrupted run loses nothing it finished (raises Interrupted)."""
     pairs = submissions(course, assignments, students)
+    if resume:
+        done = finished(course)
+        skipped = [p for p in pairs if p in done]
+        pairs = [p for p in pairs if p not in done]
+        log(f"resuming: {len(skipped)} submission(s) already graded and unchanged, {len(pairs)} to grade")
     for a in sorted({a for _, a in pairs}):
         ensure_assignment(course, a)
     backup_gradebook(course)
     progress = Progress(len(pairs), jobs, log)
+    report_lock = threading.Lock()
+    _STOPPING.clear()
 
     def work(pair):
         o = grade_one(course, pair[0], pair[1], sandbox, timeout)
+        with report_lock:
+            write_report(course, [o])
         progress.done(f"{o.student:>12} {o.assignment:<26} {o.status:<11} "
                       f"{_fmt(o.score)}/{_fmt(o.max_score)}  ({o.seconds:.1f} s)")
         return o
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        outcomes = list(pool.map(work, pairs))
-    write_report(course, outcomes)
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = [pool.submit(work, p) for p in pairs]
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
+    try:
+        outcomes = [f.result() for f in futures]
+    except KeyboardInterrupt:
+        log("interrupted: stopping the running workers...")
+        _STOPPING.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        with _LIVE_LOCK:
+            live = list(_LIVE)
+        for proc in live:  # their threads are reading their pipes: only signal them here
+            _signal_session(proc, signal.SIGTERM)
+        end = time.monotonic() + 10
+        while any(p.poll() is None for p in live) and time.monotonic() < end:
+            time.sleep(0.1)
+        for proc in live:
+            _signal_session(proc, signal.SIGKILL)
+        pool.shutdown(wait=True)
+        done = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+        done = [o for o in done if o.status != "interrupted"]
+        raise Interrupted(done, len(pairs) - len(done)) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        pool.shutdown(wait=True)
     return outcomes
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def finished(course: Path) -> set:
+    """(student, assignment) pairs reports/grading.json records as graded, whose notebook is unchanged."""
+    path = course / "reports" / "grading.json"
+    report = json.loads(path.read_text()) if path.is_file() else {}
+    out = set()
+    for entry in report.values():
+        nb = course / "submitted" / entry["student"] / entry["assignment"] / f"{entry['assignment']}.ipynb"
+        if entry.get("status") != "interrupted" and entry.get("submitted_sha256") and nb.is_file() \
+                and _sha256(nb) == entry["submitted_sha256"]:
+            out.add((entry["student"], entry["assignment"]))
+    return out
 
 
 class Progress:
@@ -410,7 +519,9 @@ def write_report(course: Path, outcomes: list[Outcome]) -> Path:
     old = json.loads(path.read_text()) if path.is_file() else {}
     for o in outcomes:
         old[f"{o.student}/{o.assignment}"] = asdict(o)
-    path.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
+    os.replace(tmp, path)  # a reader (or a crash) never sees half a report
     return path
 
 

@@ -179,3 +179,37 @@ def test_regrading_keeps_manual_grades_and_comments(tiny_course):
     assert cells["q_why"][1:] == (1.0, "well argued"), cells
     assert cells["test_add_arrays"][0] == 1.0, f"the resubmission was not graded: {cells}"
     assert out.score == 3.0, out
+
+
+def test_interrupted_run_loses_nothing_and_resumes(tiny_course):
+    """Ctrl-C mid-run: finished submissions stay recorded, the running one is not half-written,
+    and `grade --resume` grades exactly the rest."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+    slow = "import time\ntime.sleep(60)\n" + SOLVED
+    for student, code in [("r1", SOLVED), ("r2", slow), ("r3", SOLVED)]:
+        submit(tiny_course, student, with_cell(release_nb(tiny_course), "add", code))
+    report = tiny_course / "reports" / "grading.json"
+    proc = subprocess.Popen([sys.executable, "-m", "course", "grade", "--course", str(tiny_course)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (report.is_file() and "r1/tiny" in report.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(4)  # r2's kernel is now sleeping
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "--resume" in err, (proc.returncode, out, err)
+    recorded = json.loads(report.read_text())
+    assert recorded["r1/tiny"]["status"] == "ok" and recorded["r1/tiny"]["score"] == 2.0, recorded
+    assert recorded.get("r2/tiny", {}).get("status") in (None, "interrupted"), recorded
+    assert "r3/tiny" not in recorded, recorded
+    assert not (tiny_course / "autograded" / "r2").exists(), ("the interrupted submission left results behind", recorded, out, err, list((tiny_course / "autograded" / "r2").rglob("*")))
+
+    submit(tiny_course, "r2", with_cell(release_nb(tiny_course), "add", SOLVED))  # (no longer slow)
+    r = cli("grade", "--course", str(tiny_course), "--resume")
+    assert r.returncode == 0 and "1 submission(s) already graded and unchanged, 2 to grade" in r.stdout, r.stdout
+    assert {s: c["test_add_small"][0] + c["test_add_arrays"][0] for s, c in _gradebook_cells(tiny_course).items()} \
+        == {"r1": 2.0, "r2": 2.0, "r3": 2.0}
