@@ -1,0 +1,1418 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Part 5 — Building the complete transformer block
+#
+# *Transformer Internals, part 5 of 6. Time: about 90 minutes.*
+#
+# You now own every ingredient: scaled dot-product attention (Part 2), multi-head attention
+# (Part 3) and positional encodings (Part 4). Today you assemble them into the **layer cake**
+# of Vaswani et al. (2017, §3.1): the encoder block, the decoder block, and stacks of them —
+# then you count the parameters of real models (BERT, GPT-2, GPT-3) from their configurations.
+# Your blocks are checked against PyTorch's own `nn.TransformerEncoderLayer` and
+# `nn.TransformerDecoderLayer`, loaded with your weights.
+#
+# **Learning objectives** — you will be able to
+# 1. list the sub-layers of an encoder and a decoder layer, in order;
+# 2. implement layer normalisation from scratch and say why it stabilises training;
+# 3. implement the position-wise feed-forward network and explain why it is applied per position;
+# 4. *measure* how residual connections keep gradients alive in a deep stack;
+# 5. build post-norm (the paper) and pre-norm (GPT-2 and most modern models) encoder blocks;
+# 6. build a causal mask and a decoder block with masked self-attention and cross-attention;
+# 7. stack blocks, trace one token through the stack, and reproduce the parameter counts of
+#    BERT-base (109,482,240), BERT-large, GPT-2 and GPT-3 from their configurations.
+#
+# **How this notebook works.** Fill in every cell that says `YOUR CODE HERE`, then run the
+# "try it" cell below it and the test cells (the ones that start with a docstring). A test cell
+# that runs silently passed. Some checks are hidden and run only when your work is graded, so
+# make your code correct in general, not just on the visible example. Questions marked
+# *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+#
+# Conventions used in the whole course: tensors are batch first (`x` has shape `(B, T, d_model)`)
+# and masks are boolean with **True = may attend**. PyTorch's `nn.MultiheadAttention` and
+# `nn.Transformer*` layers use the *opposite* convention (True = blocked): to give them one of
+# our masks, pass `~mask`.
+
+# %% nbgrader={"locked": true, "grade_id": "setup"}
+# Given, working code from Parts 2-4 (read-only). Run this cell first.
+import math
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_printoptions(precision=3, sci_mode=False)
+torch.set_num_threads(1)  # the tensors here are tiny: one thread is fastest
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def split_heads(x, num_heads):
+    """(B, T, d_model) -> (B, num_heads, T, d_model // num_heads)."""
+    B, T, d_model = x.shape
+    return x.reshape(B, T, num_heads, d_model // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    """(B, H, T, d_head) -> (B, T, H * d_head): the inverse of split_heads."""
+    B, H, T, d_head = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * d_head)
+
+
+class MultiHeadAttention(nn.Module):
+    """Multi-head attention (Part 3): softmax(Q K^T / sqrt(d_head)) V in every head, then W_o.
+
+    forward(query (B, T_q, d_model), key (B, T_k, d_model), value (B, T_k, d_model), mask=None)
+    returns (output (B, T_q, d_model), weights (B, H, T_q, T_k)).
+    mask: boolean, broadcastable to (B, H, T_q, T_k), True = may attend; e.g. a causal mask
+    (T_q, T_k) or a padding mask (B, 1, 1, T_k). A query with no allowed key gets all-zero
+    weights (no nan).
+    """
+
+    def __init__(self, d_model, num_heads):
+        super().__init__()
+        assert d_model % num_heads == 0, "d_model must be divisible by num_heads"
+        self.d_model, self.num_heads, self.d_head = d_model, num_heads, d_model // num_heads
+        self.W_q = nn.Linear(d_model, d_model)
+        self.W_k = nn.Linear(d_model, d_model)
+        self.W_v = nn.Linear(d_model, d_model)
+        self.W_o = nn.Linear(d_model, d_model)
+
+    def forward(self, query, key, value, mask=None):
+        q = split_heads(self.W_q(query), self.num_heads)                  # (B, H, T_q, d_head)
+        k = split_heads(self.W_k(key), self.num_heads)                    # (B, H, T_k, d_head)
+        v = split_heads(self.W_v(value), self.num_heads)                  # (B, H, T_k, d_head)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)         # (B, H, T_q, T_k)
+        if mask is None:
+            weights = torch.softmax(scores, dim=-1)
+        else:
+            mask = torch.as_tensor(mask, dtype=torch.bool, device=scores.device)
+            allowed_any = mask.any(dim=-1, keepdim=True)                   # (..., T_q, 1)
+            scores = scores.masked_fill(~mask, float("-inf")).masked_fill(~allowed_any, 0.0)
+            weights = torch.softmax(scores, dim=-1).masked_fill(~mask, 0.0)
+        return self.W_o(merge_heads(weights @ v)), weights                # (B, T_q, d_model)
+
+
+def padding_mask(lengths, T):
+    """Padding mask (B, 1, 1, T) for sequences of the given lengths: True = a real token.
+
+    It broadcasts over heads and queries: every query may attend to the real tokens only.
+    Example: padding_mask([2, 3], 3)[:, 0, 0] -> [[True, True, False], [True, True, True]].
+    """
+    lengths = torch.as_tensor(lengths)
+    return (torch.arange(T)[None, :] < lengths[:, None])[:, None, None, :]
+
+
+def sinusoidal_positional_encoding(max_len, d_model):
+    """Part 4: PE[p, 2i] = sin(p / 10000^(2i/d_model)), PE[p, 2i+1] = cos(same); (max_len, d_model)."""
+    p = torch.arange(max_len, dtype=torch.float32)[:, None]              # (max_len, 1)
+    freq = 10000.0 ** (-torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)  # (d_model/2,)
+    pe = torch.zeros(max_len, d_model)
+    pe[:, 0::2] = torch.sin(p * freq)
+    pe[:, 1::2] = torch.cos(p * freq)
+    return pe
+
+# %% [markdown]
+# ## 1. The layer-cake architecture
+#
+# **Theory hint.** A transformer is built by stacking identical layers. Each **encoder** layer
+# has two sub-layers: (1) multi-head self-attention, which looks at other positions, and (2) a
+# position-wise feed-forward network, which processes each position on its own. Each sub-layer
+# is wrapped in a **residual connection** followed by **layer normalisation** — the paper's
+# "Add & Norm": the output of a sub-layer is $\text{LayerNorm}(x + \text{Sublayer}(x))$
+# (Vaswani et al., §3.1). A **decoder** layer has *three* sub-layers, not two: masked
+# self-attention, then attention over the encoder's output ("cross-attention"), then the
+# feed-forward network, each with its own Add & Norm.
+#
+# **Real-world example — a layer cake.** Every layer of the cake has the same recipe (sponge,
+# cream, sponge, cream ...); the cake gets its character from how many layers you stack. BERT-base
+# stacks 12 identical encoder layers; the recipe of one layer is what you design now.
+#
+# ### Exercise 1 — design one layer (2 points)
+# Write the recipe of one layer *in the order the paper applies it*, as a list of steps taken
+# from: `"self_attention"` (computes attention over the same sequence), `"cross_attention"`
+# (attends to the encoder's output), `"ffn"` (processes each position), `"add"` (adds the
+# shortcut: the sub-layer's input plus its output), `"norm"` (layer normalisation).
+# The encoder layer has 6 steps, the decoder layer 9.
+
+# %% nbgrader={"solution": true, "grade_id": "layer_recipes"}
+# Replace with your two lists of steps.
+### BEGIN SOLUTION
+encoder_recipe = ["self_attention", "add", "norm", "ffn", "add", "norm"]
+decoder_recipe = ["self_attention", "add", "norm", "cross_attention", "add", "norm", "ffn", "add", "norm"]
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_recipe", "points": 1}
+"""The encoder layer's recipe: attention, Add & Norm, feed-forward, Add & Norm (6 steps)."""
+_steps = {"self_attention", "cross_attention", "ffn", "add", "norm"}
+assert isinstance(encoder_recipe, (list, tuple)) and len(encoder_recipe) == 6, f"the encoder recipe has 6 steps, got {encoder_recipe!r}"
+assert set(encoder_recipe) <= _steps, f"use only the step names {sorted(_steps)}, got {encoder_recipe!r}"
+### BEGIN HIDDEN TESTS
+assert list(encoder_recipe) == ["self_attention", "add", "norm", "ffn", "add", "norm"], \
+    "the encoder recipe is not in the paper's order: each sub-layer is followed by its Add (residual), then its Norm"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_recipe", "points": 1}
+"""The decoder layer's recipe has three sub-layers, each followed by Add & Norm (9 steps)."""
+_steps = {"self_attention", "cross_attention", "ffn", "add", "norm"}
+assert isinstance(decoder_recipe, (list, tuple)) and len(decoder_recipe) == 9, f"the decoder recipe has 9 steps (3 sub-layers x 3), got {decoder_recipe!r}"
+assert set(decoder_recipe) <= _steps, f"use only the step names {sorted(_steps)}, got {decoder_recipe!r}"
+### BEGIN HIDDEN TESTS
+assert list(decoder_recipe) == ["self_attention", "add", "norm", "cross_attention", "add", "norm", "ffn", "add", "norm"], \
+    "the decoder recipe is not in the paper's order: masked self-attention, then cross-attention, then the FFN, each followed by Add then Norm"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. Layer normalisation
+#
+# **Theory hint.** Layer normalisation (Ba et al., 2016) standardises **each position's feature
+# vector on its own**: for $x \in \mathbb{R}^{d_\text{model}}$,
+#
+# $$\mu = \frac{1}{d}\sum_{i=1}^{d} x_i,\qquad \sigma^2 = \frac{1}{d}\sum_{i=1}^{d}(x_i-\mu)^2,
+# \qquad \text{LayerNorm}(x) = \gamma \odot \frac{x-\mu}{\sqrt{\sigma^2+\epsilon}} + \beta .$$
+#
+# Three details matter, and PyTorch's `nn.LayerNorm` follows all three: the statistics are taken
+# over the **last axis** (the features of one position — not over the batch, not over time);
+# the variance is the **biased** one (divide by $d$, not $d-1$); and $\epsilon$ (default
+# $10^{-5}$) sits **inside** the square root, so a constant vector gives $0$, not $0/0$. The
+# learned gain $\gamma$ (`weight`, initialised to 1) and bias $\beta$ (`bias`, initialised to 0)
+# let the network undo the standardisation where that helps.
+#
+# Why it stabilises training: whatever scale the previous layer produces, the next layer always
+# receives vectors with mean 0 and variance 1 per position, so activations can neither blow up
+# nor die out as they pass through dozens of layers, and the best learning rate no longer
+# depends on how large activations happen to be. Unlike batch normalisation, it needs no
+# statistics across the batch: it behaves the same for one sentence or a thousand, for any
+# length, in training and at inference.
+#
+# **Real-world example — automatic gain control.** A sound engineer's automatic gain control
+# brings every voice, whisper or shout, to the same standard loudness; then a fader ($\gamma$,
+# $\beta$) sets the level the next stage wants.
+#
+# ### Exercise 2 — `LayerNorm` from scratch (4 points)
+# Write an `nn.Module` whose parameters are called `weight` and `bias` like `nn.LayerNorm`'s, so
+# that its state dict loads into `nn.LayerNorm` (and back). Do not call `nn.LayerNorm` or
+# `F.layer_norm`: build it from means and square roots.
+
+# %% nbgrader={"solution": true, "grade_id": "LayerNorm"}
+class LayerNorm(nn.Module):
+    """Layer normalisation over the last axis, with a learned gain and bias.
+
+    Args:
+        d_model: the size of the last axis (the features of one position).
+        eps: added to the variance inside the square root.
+    Attributes:
+        weight: nn.Parameter (d_model,), initialised to ones (gamma).
+        bias: nn.Parameter (d_model,), initialised to zeros (beta).
+    forward(x): x (..., d_model) -> (..., d_model); every position x[..., t, :] is standardised
+        with its own mean and biased variance, then scaled by weight and shifted by bias.
+    Example: LayerNorm(4)(torch.tensor([1., 2., 3., 4.])) -> [-1.342, -0.447, 0.447, 1.342]
+    Hints: x.mean(dim=-1, keepdim=True); x.var(..., unbiased=False) or ((x - mean) ** 2).mean(...).
+    """
+
+    def __init__(self, d_model, eps=1e-5):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(d_model))
+        self.bias = nn.Parameter(torch.zeros(d_model))
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        mean = x.mean(dim=-1, keepdim=True)                          # (..., 1)
+        var = x.var(dim=-1, keepdim=True, unbiased=False)            # (..., 1), biased
+        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias  # (..., d_model)
+        ### END SOLUTION
+
+
+# %%
+# Try it: your LayerNorm next to PyTorch's, on a small and a large width.
+print(LayerNorm(4)(torch.tensor([1.0, 2.0, 3.0, 4.0])))   # [-1.342 -0.447  0.447  1.342]
+for width in (4, 4096):
+    x = 3.0 * torch.randn(2, 5, width, generator=torch.Generator().manual_seed(0)) + 7.0
+    ours, theirs = LayerNorm(width)(x), nn.LayerNorm(width)(x)
+    print(f"width {width:4d}: max |ours - nn.LayerNorm| = {(ours - theirs).abs().max().item():.2e}")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_parameters", "points": 1}
+"""LayerNorm has parameters `weight` (ones) and `bias` (zeros) of shape (d_model,), like nn.LayerNorm."""
+_ln = LayerNorm(6)
+_names = sorted(n for n, _ in _ln.named_parameters())
+assert _names == ["bias", "weight"], f"LayerNorm's parameters must be exactly 'weight' and 'bias' (nn.Parameter), got {_names}"
+assert tuple(_ln.weight.shape) == (6,) and tuple(_ln.bias.shape) == (6,), f"weight and bias must have shape (d_model,) = (6,), got {tuple(_ln.weight.shape)}, {tuple(_ln.bias.shape)}"
+assert torch.all(_ln.weight == 1) and torch.all(_ln.bias == 0), "weight must start at ones and bias at zeros"
+nn.LayerNorm(6).load_state_dict(_ln.state_dict())  # raises if the names or shapes differ
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_standardises_each_position", "points": 1}
+"""Each position's features come out with mean 0 and (biased) variance 1: normalise the last axis."""
+_x = torch.tensor([[[1.0, 2.0, 3.0, 4.0], [0.0, 10.0, 0.0, 10.0], [3.0, -1.0, 2.0, 2.0]],
+                   [[5.0, -5.0, 1.0, 3.0], [2.0, 2.5, 3.5, 1.0], [0.0, 0.0, 1.0, 7.0]]])  # (B=2, T=3, d=4)
+with torch.no_grad():
+    _y = LayerNorm(4)(_x)
+assert tuple(_y.shape) == (2, 3, 4), f"LayerNorm must keep the shape (2, 3, 4), got {tuple(_y.shape)}"
+_m, _v = _y.mean(-1), _y.var(-1, unbiased=False)
+assert torch.allclose(_m, torch.zeros(2, 3), atol=1e-5), f"every position must have mean 0 over its features (last axis), got means\n{_m} (normalising the wrong axis?)"
+assert torch.allclose(_v, torch.ones(2, 3), atol=1e-3), \
+    f"every position must have variance 1 over its features, got\n{_v}" + (" (3/4 = (d-1)/d: you used the unbiased variance, divide by d)" if torch.allclose(_v, torch.full((2, 3), 0.75), atol=1e-3) else "")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_matches_torch", "points": 1}
+"""LayerNorm (with trained weight and bias) matches nn.LayerNorm on small and large widths."""
+_ln = LayerNorm(4)
+with torch.no_grad():
+    _ln.weight.copy_(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+    _ln.bias.copy_(torch.tensor([0.5, 0.0, 0.0, -0.5]))
+    _y = _ln(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+_want = torch.tensor([1.0, 2.0, 3.0, 4.0]) * torch.tensor([-1.5, -0.5, 0.5, 1.5]) / math.sqrt(1.25 + 1e-5) + torch.tensor([0.5, 0.0, 0.0, -0.5])
+assert torch.allclose(_y, _want, atol=1e-5), f"with weight [1, 2, 3, 4] and bias [0.5, 0, 0, -0.5], LayerNorm([1, 2, 3, 4]) should be {_want}, got {_y} (scale by weight, then add bias)"
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(51)
+for _d, _lead, _eps in [(5, (3,), 1e-5), (64, (2, 7), 1e-5), (1000, (2, 3), 1e-5), (9, (4, 2), 1e-2)]:
+    for _dtype in (torch.float32, torch.float64):
+        _ours = LayerNorm(_d, eps=_eps).to(_dtype)
+        _ref = nn.LayerNorm(_d, eps=_eps).to(_dtype)
+        with torch.no_grad():
+            _ours.weight.copy_(torch.randn(_d, generator=_g)); _ours.bias.copy_(torch.randn(_d, generator=_g))
+            _ref.load_state_dict(_ours.state_dict())
+            for _scale, _shift in [(1.0, 0.0), (3.0, 5.0), (1e4, 1e3), (1e-3, 0.0)]:
+                _x = (torch.randn(*_lead, _d, generator=_g) * _scale + _shift).to(_dtype)
+                _a, _b = _ours(_x).double(), _ref(_x).double()
+                _tol = dict(rtol=1e-4, atol=1e-4) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+                assert _a.shape == _b.shape and torch.allclose(_a, _b, **_tol), \
+                    f"LayerNorm differs from nn.LayerNorm for d_model={_d}, eps={_eps}, inputs x{_scale}+{_shift}, {_dtype} (biased variance? eps inside the sqrt? self.eps used?)"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_eps_inside_sqrt", "points": 1}
+"""A constant vector gives the bias (no nan), and eps sits inside the square root."""
+with torch.no_grad():
+    _flat = LayerNorm(3)(torch.full((1, 3), 7.0))
+    _tiny = LayerNorm(2)(torch.tensor([[0.0, 2e-3]]))  # variance 1e-6, smaller than eps = 1e-5
+assert torch.all(torch.isfinite(_flat)) and torch.allclose(_flat, torch.zeros(1, 3)), f"a constant vector has variance 0: LayerNorm must give the bias (zeros), got {_flat} (did you forget eps?)"
+assert _tiny.abs().max() < 0.5, (f"for [0, 0.002] LayerNorm gives +-0.001 / sqrt(1e-6 + 1e-5) = +-0.30, got {_tiny}"
+                                 " (eps belongs inside the square root: sqrt(var + eps), not sqrt(var) + eps)")
+
+# %% [markdown]
+# ### Discovery — what normalisation does in a deep stack
+# Push a vector through 30 random linear layers whose weights are slightly too large (gain 1.5)
+# or slightly too small (gain 0.7), with and without a LayerNorm after each layer, and watch the
+# size (root mean square) of the activations.
+
+# %%
+gen = torch.Generator().manual_seed(0)
+d, depth = 64, 30
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for gain in (1.5, 0.7):
+    Ws = [torch.randn(d, d, generator=gen) * gain / math.sqrt(d) for _ in range(depth)]
+    norm = LayerNorm(d)
+    for use_norm in (False, True):
+        h, sizes = torch.randn(8, d, generator=gen), []
+        with torch.no_grad():
+            for W in Ws:
+                h = h @ W
+                h = norm(h) if use_norm else h
+                sizes.append(h.pow(2).mean().sqrt().item())
+        ax.semilogy(range(1, depth + 1), sizes, "-" if use_norm else "--",
+                    label=f"gain {gain}, {'with' if use_norm else 'no'} LayerNorm")
+ax.set(xlabel="layer", ylabel="RMS of activations", title="LayerNorm keeps activations at scale 1")
+ax.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Without normalisation the scale is multiplied at every layer: $1.5^{30} \approx 10^{5}$ or
+# $0.7^{30} \approx 10^{-5}$. With it, every layer hands on vectors of size 1.
+#
+# ## 3. The position-wise feed-forward network
+#
+# **Theory hint.** After attention has gathered information *across* positions, each position
+# is processed *on its own* by the same small two-layer network (Vaswani et al., §3.3):
+#
+# $$\text{FFN}(x) = \max(0,\, xW_1 + b_1)\,W_2 + b_2,$$
+#
+# with an inner layer wider than the model: $d_\text{model} = 512$, $d_{ff} = 2048$ in the paper
+# — an expansion of **4×** that BERT and GPT keep ($768 \to 3072$). The same $W_1, W_2$ are used
+# at every position (like a $1\times1$ convolution), but differ from layer to layer. Most of a
+# transformer's parameters live here: $2\,d_\text{model}\,d_{ff} = 8\,d_\text{model}^2$ weights
+# per layer against $4\,d_\text{model}^2$ for attention.
+#
+# **Real-world example — a round-table meeting, then homework.** In the meeting (attention)
+# everyone listens to everyone; afterwards (FFN) each participant goes home and works through
+# what they heard on their own, with the same method as everyone else.
+#
+# ### Exercise 3 — `FeedForward` (3 points)
+# Use `nn.Linear` layers named `linear1` ($d_\text{model} \to d_{ff}$) and `linear2`
+# ($d_{ff} \to d_\text{model}$), with biases, and a ReLU between them. (`nn.Linear` computes
+# $x W^\top + b$ with `weight` of shape `(out_features, in_features)`: the same map as the
+# paper's $xW_1 + b_1$.) No dropout, so the results are deterministic.
+
+# %% nbgrader={"solution": true, "grade_id": "FeedForward"}
+class FeedForward(nn.Module):
+    """Position-wise feed-forward network: linear2(relu(linear1(x))).
+
+    Args:
+        d_model: input and output size. d_ff: inner size (4 * d_model in the paper and in BERT).
+    Attributes:
+        linear1: nn.Linear(d_model, d_ff); linear2: nn.Linear(d_ff, d_model) (both with bias).
+    forward(x): (..., T, d_model) -> (..., T, d_model), the same network at every position.
+    Example: FeedForward(8, 32)(torch.randn(2, 5, 8)).shape == (2, 5, 8)
+    """
+
+    def __init__(self, d_model, d_ff):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.linear1 = nn.Linear(d_model, d_ff)
+        self.linear2 = nn.Linear(d_ff, d_model)
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        return self.linear2(torch.relu(self.linear1(x)))  # (..., T, d_ff) -> (..., T, d_model)
+        ### END SOLUTION
+
+
+# %%
+# Try it
+ffn_demo = FeedForward(8, 32)
+print(ffn_demo(torch.randn(2, 5, 8)).shape)                 # torch.Size([2, 5, 8])
+print(sum(p.numel() for p in ffn_demo.parameters()), "parameters = 8*32 + 32 + 32*8 + 8")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_layers", "points": 1}
+"""FeedForward has linear1: d_model -> d_ff and linear2: d_ff -> d_model, with biases, and keeps the shape."""
+_f = FeedForward(6, 24)
+assert isinstance(_f.linear1, nn.Linear) and isinstance(_f.linear2, nn.Linear), "linear1 and linear2 must be nn.Linear layers"
+_s1, _s2 = tuple(_f.linear1.weight.shape), tuple(_f.linear2.weight.shape)
+assert (_s1, _s2) == ((24, 6), (6, 24)), f"linear1 must map d_model=6 -> d_ff=24 and linear2 24 -> 6 (weights (24, 6) and (6, 24)), got {_s1} and {_s2} (linear layers swapped, or d_ff ignored?)"
+assert _f.linear1.bias is not None and _f.linear2.bias is not None, "both linear layers need a bias (b_1 and b_2 of the paper)"
+with torch.no_grad():
+    _y = _f(torch.randn(3, 5, 6, generator=torch.Generator().manual_seed(3)))
+assert tuple(_y.shape) == (3, 5, 6), f"FeedForward must map (3, 5, 6) to (3, 5, 6), got {tuple(_y.shape)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_relu_between_linears", "points": 1}
+"""FeedForward computes linear2(relu(linear1(x))): with these weights it is |x|."""
+_f = FeedForward(1, 2)
+with torch.no_grad():
+    _f.linear1.weight.copy_(torch.tensor([[1.0], [-1.0]])); _f.linear1.bias.zero_()
+    _f.linear2.weight.copy_(torch.tensor([[1.0, 1.0]])); _f.linear2.bias.zero_()
+    _y = _f(torch.tensor([[-2.0], [3.0]]))
+assert torch.allclose(_y, torch.tensor([[2.0], [3.0]])), f"relu(x) + relu(-x) = |x|: expected [[2], [3]], got {_y.tolist()} (is the ReLU between the two linear layers?)"
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(52)
+for _d, _dff, _lead in [(4, 16, (3,)), (6, 10, (2, 5)), (8, 32, (2, 3, 4))]:
+    _f = FeedForward(_d, _dff).double()
+    with torch.no_grad():
+        for _p in _f.parameters():
+            _p.copy_(torch.randn(_p.shape, generator=_g, dtype=torch.float64))
+        _x = torch.randn(*_lead, _d, generator=_g, dtype=torch.float64)
+        _ref = torch.clamp(_x @ _f.linear1.weight.T + _f.linear1.bias, min=0) @ _f.linear2.weight.T + _f.linear2.bias
+        assert torch.allclose(_f(_x), _ref, atol=1e-10), f"FeedForward is not relu(x W1^T + b1) W2^T + b2 for d_model={_d}, d_ff={_dff}, x {tuple(_x.shape)}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_is_position_wise", "points": 1}
+"""Changing the input at one position changes the FFN's output at that position only."""
+_f = FeedForward(6, 24)
+_g = torch.Generator().manual_seed(4)
+_x = torch.randn(2, 7, 6, generator=_g)
+_x2 = _x.clone()
+_x2[:, 3] = torch.randn(2, 6, generator=_g)
+with torch.no_grad():
+    _y, _y2 = _f(_x), _f(_x2)
+_changed = sorted(set(torch.nonzero((_y - _y2).abs().amax(-1) > 1e-6)[:, 1].tolist()))
+assert _changed == [3], f"only position 3 was changed, but the outputs at positions {_changed} changed: the FFN must act on each position separately"
+with torch.no_grad():
+    _each = torch.stack([_f(_x[:, t]) for t in range(7)], dim=1)
+assert torch.allclose(_y, _each, atol=1e-6), "FFN on the whole sequence must equal the FFN applied to each position"
+
+# %% [markdown]
+# ### Question — why a position-wise network? (2 points, graded by hand)
+# Attention already mixes information from all positions. What does the FFN add that attention
+# cannot do? Think about what an attention output is (a weighted *average* of value vectors,
+# which are *linear* maps of the input) and about what "FFN processes each position ____" means.
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_why_ffn", "points": 2}
+# **Model answer.** An attention output is a weighted average of linear projections of the
+# inputs: it *moves* information between positions, but for fixed weights it is linear in the
+# values and applies no nonlinearity to a position's features. The FFN processes each position
+# **independently and identically**: a nonlinear (ReLU) two-layer network, 4× wider inside, that
+# transforms the features each position has just gathered — combining them, detecting patterns
+# and computing new features (much of a model's stored "knowledge" sits in these weights, which
+# hold about two thirds of the layer's parameters). Because it never looks at other positions
+# it is cheap and fully parallel; the division of labour is: attention communicates, the FFN
+# computes.
+# *Full marks:* attention mixes across positions but is (almost) linear in the values (1 pt);
+# the FFN adds a per-position nonlinear transformation with the same weights at every position (1 pt).
+
+# %% [markdown]
+# ## 4. Residual connections: stairs and elevator
+#
+# **Theory hint.** A residual (skip) connection adds a sub-layer's input to its output:
+# $\text{output} = x + \text{Sublayer}(x)$ (He et al., 2016). By the chain rule,
+#
+# $$\frac{\partial\, (x + f(x))}{\partial x} = I + \frac{\partial f}{\partial x},$$
+#
+# so the gradient always has a direct path (the $I$) back to the earliest layers, however many
+# layers are stacked. Without it, the gradient is a *product* of one Jacobian per layer — and
+# products of many factors smaller than 1 vanish exponentially, the same problem you measured
+# in RNNs through time in Part 1 (Bengio et al., 1994; Pascanu et al., 2013).
+#
+# **Real-world example — stairs and an elevator.** In a building with both, you can walk up
+# floor by floor through the transformations (the stairs: $f$), or take the elevator straight
+# through (the identity). Information going up and gradients coming down can take either path,
+# so nothing gets lost on floor 47.
+#
+# ### Exercise 4 — measure the gradient that reaches the bottom of a stack (3 points)
+# Given a list of sub-layers $f_1, \dots, f_L$ and an input $x$, compute
+# $h_0 = x$ and $h_\ell = h_{\ell-1} + f_\ell(h_{\ell-1})$ (residual) or
+# $h_\ell = f_\ell(h_{\ell-1})$ (plain), take the loss $L = \sum h_L$ (the sum of all
+# entries) and return $\lVert \partial L / \partial x \rVert$, the gradient that reaches the
+# first layer's input.
+
+# %% nbgrader={"solution": true, "grade_id": "input_grad_norm"}
+def input_grad_norm(sublayers, x, residual):
+    """Norm of the gradient of sum(h_L) with respect to the stack's input x.
+
+    Args:
+        sublayers: list of modules (or functions), each mapping (B, d) -> (B, d).
+        x: (B, d) tensor (it may or may not require grad; leave the caller's tensor untouched).
+        residual: True for h = h + f(h), False for h = f(h).
+    Returns:
+        float, the Frobenius norm of dL/dx with L = h_L.sum(). Calling it twice gives the same value.
+    Example: one nn.Linear with weight [[2, 0], [0, 3]], bias 0, x = [[1, 1]]:
+        plain -> ||[2, 3]|| = 3.606; residual -> ||[3, 4]|| = 5.0
+    Hints: x = x.detach().clone().requires_grad_(True), then torch.autograd.grad(loss, x)
+        (or loss.backward() and x.grad on your own copy).
+    """
+    ### BEGIN SOLUTION
+    x = x.detach().clone().requires_grad_(True)
+    h = x
+    for f in sublayers:
+        h = h + f(h) if residual else f(h)                     # (B, d)
+    (grad,) = torch.autograd.grad(h.sum(), x)                  # (B, d)
+    return grad.norm().item()
+    ### END SOLUTION
+
+
+# %%
+# Try it
+lin = nn.Linear(2, 2)
+with torch.no_grad():
+    lin.weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 3.0]])); lin.bias.zero_()
+print(input_grad_norm([lin], torch.ones(1, 2), residual=False), input_grad_norm([lin], torch.ones(1, 2), residual=True))  # 3.606 5.0
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norm_by_hand", "points": 1}
+"""input_grad_norm matches the hand computation for one linear layer, plain and residual."""
+_lin = nn.Linear(2, 2)
+with torch.no_grad():
+    _lin.weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 3.0]])); _lin.bias.zero_()
+_plain = input_grad_norm([_lin], torch.ones(1, 2), residual=False)
+_res = input_grad_norm([_lin], torch.ones(1, 2), residual=True)
+assert abs(_plain - math.sqrt(13)) < 1e-5, f"plain: d sum(W x) / dx = column sums of W = [2, 3], norm sqrt(13) = 3.606; got {_plain}"
+assert abs(_res - 5.0) < 1e-5, f"residual: d sum(x + W x) / dx = [1 + 2, 1 + 3] = [3, 4], norm 5; got {_res} (is h = h + f(h)?)"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norm_matches_autograd", "points": 1}
+"""input_grad_norm is right for deep nonlinear stacks, leaves x alone, and gives the same value twice."""
+torch.manual_seed(5)
+_layers = [nn.Sequential(nn.Linear(4, 4), nn.Tanh()) for _ in range(3)]
+_x = torch.randn(5, 4)
+_first, _second = input_grad_norm(_layers, _x, True), input_grad_norm(_layers, _x, True)
+assert abs(_first - _second) < 1e-6 * max(1.0, abs(_first)), f"two calls gave {_first} and {_second}: gradients accumulate between calls (differentiate a fresh copy of x)"
+assert _x.grad is None and not _x.requires_grad, "input_grad_norm must not change the caller's tensor x (work on x.detach().clone())"
+### BEGIN HIDDEN TESTS
+torch.manual_seed(54)
+for _depth, _d, _B in [(1, 3, 2), (5, 6, 4), (12, 8, 3)]:
+    _layers = [nn.Sequential(nn.Linear(_d, _d), nn.Tanh()) for _ in range(_depth)]
+    _x = torch.randn(_B, _d)
+    for _residual in (False, True):
+        _xr = _x.clone().requires_grad_(True)
+        _h = _xr
+        for _f in _layers:
+            _h = _h + _f(_h) if _residual else _f(_h)
+        _h.sum().backward()
+        _want = _xr.grad.norm().item()
+        _got = input_grad_norm(_layers, _x, _residual)
+        assert abs(_got - _want) <= 1e-5 * max(1.0, _want), f"depth {_depth}, residual={_residual}: expected {_want}, got {_got}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_residuals_keep_gradients_alive", "points": 1}
+"""In a 30-layer tanh stack the plain gradient vanishes, the residual one does not."""
+torch.manual_seed(6)
+_layers = [nn.Sequential(nn.Linear(32, 32), nn.Tanh()) for _ in range(30)]
+_x = torch.randn(8, 32)
+_plain, _res = input_grad_norm(_layers, _x, False), input_grad_norm(_layers, _x, True)
+_one = input_grad_norm(_layers[:1], _x, False)
+assert _plain < 1e-3 * _one, f"without residuals the gradient after 30 layers should vanish (< 1e-3 x one layer's {_one:.3g}), got {_plain:.3g}"
+assert _res > _one, f"with residuals the gradient after 30 layers should not shrink below one layer's {_one:.3g}, got {_res:.3g}"
+
+# %% [markdown]
+# ### Discovery — plot it
+# Gradient norm at the input as a function of depth, for tanh sub-layers with PyTorch's default
+# initialisation:
+
+# %%
+torch.manual_seed(0)
+depths = [1, 2, 4, 8, 16, 32, 48]
+stack = [nn.Sequential(nn.Linear(64, 64), nn.Tanh()) for _ in range(max(depths))]
+x_in = torch.randn(16, 64)
+plain = [input_grad_norm(stack[:n], x_in, residual=False) for n in depths]
+resid = [input_grad_norm(stack[:n], x_in, residual=True) for n in depths]
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.semilogy(depths, plain, "o--", label="plain: h = f(h)  (stairs only)")
+ax.semilogy(depths, resid, "s-", label="residual: h = h + f(h)  (stairs + elevator)")
+ax.set(xlabel="number of layers", ylabel="‖∂L/∂x‖ at the input", title="Gradient reaching the first layer")
+ax.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+for n, p, r in zip(depths, plain, resid):
+    print(f"{n:3d} layers: plain {p:10.3g}   residual {r:8.3g}")
+
+# %% [markdown]
+# ### Question — why add the input to the output? (2 points, graded by hand)
+# The seed's three benefits: (1) gradient flow, (2) information preservation, (3) training
+# stability. Explain each in one or two sentences, using your measurements. (The residual curve
+# grows slowly with depth: what in a transformer block keeps that growth in check?)
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_residual_benefits", "points": 2}
+# **Model answer.** (1) *Gradient flow:* the Jacobian of $x + f(x)$ is $I + \partial f/\partial x$,
+# so the gradient reaching layer 1 always has an identity path; measured, the plain stack's
+# gradient falls from about 18 (1 layer) to about $3\times10^{-11}$ (48 layers), while the
+# residual stack's never shrinks (about 35 → 320, a slow growth). (2) *Information preservation:* the input is carried forward
+# unchanged and each sub-layer only adds a correction, so the token's identity and position are
+# not lost even if a sub-layer's output is useless (at initialisation, or a sub-layer that has
+# learned to output ≈0 is simply skipped). (3) *Training stability:* each layer starts close to
+# the identity, so a deep network behaves like a shallow one early in training and deep stacks
+# (12, 24, 96 layers) become trainable; the slow growth of the residual stream is kept in check by
+# layer normalisation (after each Add in post-norm, at the input of each sub-layer and at the
+# end in pre-norm).
+# *Full marks:* the identity path with the measured contrast (1 pt); information preservation
+# and stability/trainability of deep stacks (1 pt).
+
+# %% [markdown]
+# ## 5. The encoder block: post-norm and pre-norm
+#
+# **Theory hint.** One encoder layer = self-attention and FFN, each with Add & Norm. Where the
+# norm goes is a design choice:
+#
+# | variant | one sub-layer | used by |
+# |---|---|---|
+# | **post-norm** (`norm_first=False`) | $x \leftarrow \text{LayerNorm}(x + \text{Sublayer}(x))$ | the original Transformer (Vaswani et al., 2017), BERT |
+# | **pre-norm** (`norm_first=True`) | $x \leftarrow x + \text{Sublayer}(\text{LayerNorm}(x))$ | GPT-2 (Radford et al., 2019, §2.3), GPT-3 and most modern models |
+#
+# Pre-norm leaves the residual path (the elevator) completely clean: nothing but additions
+# from the bottom to the top. It trains more stably without a learning-rate warm-up (Xiong et
+# al., 2020), but its output is not normalised, so pre-norm stacks add one **final LayerNorm**
+# after the last block (GPT-2 does). In self-attention, queries, keys and values all come from
+# the same (normalised, in pre-norm) input. The paper also applies dropout to each sub-layer's
+# output; we leave it out, so your block can be compared exactly with PyTorch's in eval mode.
+#
+# **Padding.** Sentences in a batch have different lengths, so they are padded. Pass
+# `mask=padding_mask(lengths, T)` (shape `(B, 1, 1, T)`, True = real token, from the setup
+# cell): every query then ignores the padding keys. The outputs *at* padding positions are
+# computed but meaningless; nobody should read them. PyTorch's layers want the opposite:
+# `src_key_padding_mask` of shape `(B, T)` with True = padding.
+#
+# **Real-world example — edit, then proofread.** Post-norm writes a paragraph on top of the
+# draft and then proofreads the whole page; pre-norm proofreads a copy first, writes the
+# paragraph from the clean copy, and staples it onto the untouched draft.
+#
+# ### Exercise 5 — `EncoderBlock` (4 points)
+
+# %% nbgrader={"solution": true, "grade_id": "EncoderBlock"}
+class EncoderBlock(nn.Module):
+    """One transformer encoder layer: self-attention and FFN, each with a residual and a LayerNorm.
+
+    Args:
+        d_model, num_heads, d_ff: sizes. norm_first: False = post-norm (the paper),
+            True = pre-norm (GPT-2).
+    Attributes:
+        self_attn: MultiHeadAttention(d_model, num_heads); ffn: FeedForward(d_model, d_ff);
+        norm1, norm2: LayerNorm(d_model) (norm1 goes with attention, norm2 with the FFN).
+    forward(x, mask=None): x (B, T, d_model) -> (B, T, d_model).
+        mask: None or boolean broadcastable to (B, H, T, T), True = may attend; for padding pass
+        padding_mask(lengths, T), shape (B, 1, 1, T).
+        post-norm: x = norm1(x + SA(x));  x = norm2(x + FFN(x))
+        pre-norm:  x = x + SA(norm1(x));  x = x + FFN(norm2(x))
+        where SA(h) = self_attn(h, h, h, mask)[0] (self_attn returns (output, weights)).
+    Example: EncoderBlock(16, 4, 64)(torch.randn(2, 5, 16)).shape == (2, 5, 16)
+    """
+
+    def __init__(self, d_model, num_heads, d_ff, norm_first=False):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.norm_first = norm_first
+        self.self_attn = MultiHeadAttention(d_model, num_heads)
+        self.ffn = FeedForward(d_model, d_ff)
+        self.norm1 = LayerNorm(d_model)
+        self.norm2 = LayerNorm(d_model)
+        ### END SOLUTION
+
+    def forward(self, x, mask=None):
+        ### BEGIN SOLUTION
+        if self.norm_first:
+            h = self.norm1(x)
+            x = x + self.self_attn(h, h, h, mask=mask)[0]               # (B, T, d_model)
+            x = x + self.ffn(self.norm2(x))                             # (B, T, d_model)
+        else:
+            x = self.norm1(x + self.self_attn(x, x, x, mask=mask)[0])   # (B, T, d_model)
+            x = self.norm2(x + self.ffn(x))                             # (B, T, d_model)
+        return x
+        ### END SOLUTION
+
+
+# %%
+# Try it: both variants, with a padding mask (the second sentence has 3 real tokens out of 5).
+torch.manual_seed(0)
+x_demo = torch.randn(2, 5, 16)
+for nf in (False, True):
+    block = EncoderBlock(16, 4, 64, norm_first=nf)
+    out = block(x_demo, mask=padding_mask([5, 3], 5))
+    print(f"norm_first={nf}: output {tuple(out.shape)}, per-position std of the output "
+          f"{out.std(-1, unbiased=False)[0, :3].tolist()}")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_block_structure", "points": 1}
+"""EncoderBlock has self_attn, ffn, norm1, norm2 of the right sizes and keeps the shape (B, T, d_model)."""
+_blk = EncoderBlock(12, 3, 40)
+assert isinstance(_blk.self_attn, MultiHeadAttention), f"self_attn must be a MultiHeadAttention, got {type(_blk.self_attn).__name__}"
+assert isinstance(_blk.ffn, FeedForward) and _blk.ffn.linear1.out_features == 40, "ffn must be FeedForward(d_model, d_ff) with d_ff = 40"
+for _name in ("norm1", "norm2"):
+    _n = getattr(_blk, _name, None)
+    assert _n is not None and tuple(_n.weight.shape) == (12,), f"{_name} must be a LayerNorm(d_model = 12)"
+with torch.no_grad():
+    _y = _blk(torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(7)))
+assert tuple(_y.shape) == (2, 5, 12), f"the block must map (2, 5, 12) to (2, 5, 12), got {tuple(_y.shape)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_post_norm_matches_torch", "points": 1}
+"""Post-norm EncoderBlock = norm2(h + FFN(h)) with h = norm1(x + SA(x)); matches nn.TransformerEncoderLayer."""
+_blk = EncoderBlock(8, 2, 16, norm_first=False)
+with torch.no_grad():
+    for _lin in (_blk.self_attn.W_o, _blk.ffn.linear2):  # silence both sub-layers
+        _lin.weight.zero_(); _lin.bias.zero_()
+    _x = 3.0 * torch.randn(2, 4, 8, generator=torch.Generator().manual_seed(8)) + 1.0
+    _y = _blk(_x)
+_want = F.layer_norm(F.layer_norm(_x, (8,)), (8,))
+assert torch.allclose(_y, _want, atol=1e-4), "with both sub-layers outputting 0, a post-norm block returns norm2(norm1(x)): its output must be normalised (the norm comes after the Add)"
+### BEGIN HIDDEN TESTS
+def _copy_mha(_dst, _src):
+    _dst.in_proj_weight.copy_(torch.cat([_src.W_q.weight, _src.W_k.weight, _src.W_v.weight]))
+    _dst.in_proj_bias.copy_(torch.cat([_src.W_q.bias, _src.W_k.bias, _src.W_v.bias]))
+    _dst.out_proj.weight.copy_(_src.W_o.weight); _dst.out_proj.bias.copy_(_src.W_o.bias)
+_g = torch.Generator().manual_seed(55)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _d, _h, _dff in [(2, 5, 12, 3, 20), (3, 7, 16, 4, 40), (1, 3, 6, 1, 10)]:
+        for _dtype in (torch.float32, torch.float64):
+            _blk = EncoderBlock(_d, _h, _dff, norm_first=False).to(_dtype)
+            _ref = nn.TransformerEncoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=False).to(_dtype).eval()
+            with torch.no_grad():
+                for _p in _blk.parameters():
+                    _p.copy_(0.4 * torch.randn(_p.shape, generator=_g, dtype=_dtype))
+                _copy_mha(_ref.self_attn, _blk.self_attn)
+                for _a in ("linear1", "linear2"):
+                    getattr(_ref, _a).load_state_dict(getattr(_blk.ffn, _a).state_dict())
+                for _a in ("norm1", "norm2"):
+                    getattr(_ref, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_ref, _a).bias.copy_(getattr(_blk, _a).bias)
+                _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
+                _got, _want = _blk(_x).double(), _ref(_x).double()
+            _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+            assert torch.allclose(_got, _want, **_tol), f"post-norm EncoderBlock differs from nn.TransformerEncoderLayer(norm_first=False) for B={_B}, T={_T}, d_model={_d}, heads={_h}, d_ff={_dff}, {_dtype}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_pre_norm_matches_torch", "points": 1}
+"""Pre-norm EncoderBlock = h + FFN(norm2(h)) with h = x + SA(norm1(x)); matches nn.TransformerEncoderLayer."""
+_blk = EncoderBlock(8, 2, 16, norm_first=True)
+with torch.no_grad():
+    for _lin in (_blk.self_attn.W_o, _blk.ffn.linear2):  # silence both sub-layers
+        _lin.weight.zero_(); _lin.bias.zero_()
+    _x = 3.0 * torch.randn(2, 4, 8, generator=torch.Generator().manual_seed(9)) + 1.0
+    _y = _blk(_x)
+assert torch.allclose(_y, _x, atol=1e-6), "with both sub-layers outputting 0, a pre-norm block must return its input unchanged (x + 0): normalise the sub-layer's input, not the sum (is norm_first used?)"
+### BEGIN HIDDEN TESTS
+def _copy_mha(_dst, _src):
+    _dst.in_proj_weight.copy_(torch.cat([_src.W_q.weight, _src.W_k.weight, _src.W_v.weight]))
+    _dst.in_proj_bias.copy_(torch.cat([_src.W_q.bias, _src.W_k.bias, _src.W_v.bias]))
+    _dst.out_proj.weight.copy_(_src.W_o.weight); _dst.out_proj.bias.copy_(_src.W_o.bias)
+_g = torch.Generator().manual_seed(56)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _d, _h, _dff in [(2, 5, 12, 3, 20), (3, 7, 16, 4, 40), (1, 3, 6, 1, 10)]:
+        for _dtype in (torch.float32, torch.float64):
+            _blk = EncoderBlock(_d, _h, _dff, norm_first=True).to(_dtype)
+            _ref = nn.TransformerEncoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=True).to(_dtype).eval()
+            with torch.no_grad():
+                for _p in _blk.parameters():
+                    _p.copy_(0.4 * torch.randn(_p.shape, generator=_g, dtype=_dtype))
+                _copy_mha(_ref.self_attn, _blk.self_attn)
+                for _a in ("linear1", "linear2"):
+                    getattr(_ref, _a).load_state_dict(getattr(_blk.ffn, _a).state_dict())
+                for _a in ("norm1", "norm2"):
+                    getattr(_ref, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_ref, _a).bias.copy_(getattr(_blk, _a).bias)
+                _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
+                _got, _want = _blk(_x).double(), _ref(_x).double()
+            _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+            assert torch.allclose(_got, _want, **_tol), f"pre-norm EncoderBlock differs from nn.TransformerEncoderLayer(norm_first=True) for B={_B}, T={_T}, d_model={_d}, heads={_h}, d_ff={_dff}, {_dtype}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_padding_mask", "points": 1}
+"""With a padding mask, real tokens ignore the padding; matches PyTorch (which wants ~mask) in both variants."""
+torch.manual_seed(10)
+for _nf in (False, True):
+    _blk = EncoderBlock(8, 2, 16, norm_first=_nf)
+    _x = torch.randn(2, 5, 8)
+    _x2 = _x.clone()
+    _x2[1, 3:] = 100.0  # sentence 1 has 3 real tokens: change only its padding
+    _m = padding_mask([5, 3], 5)
+    with torch.no_grad():
+        _y, _y2 = _blk(_x, mask=_m), _blk(_x2, mask=_m)
+    assert torch.allclose(_y[1, :3], _y2[1, :3], atol=1e-5), f"norm_first={_nf}: real tokens changed when only padding changed: pass the mask to self-attention (True = may attend)"
+    assert torch.allclose(_y[0], _y2[0], atol=1e-5), f"norm_first={_nf}: sentence 0 changed when only sentence 1 changed"
+### BEGIN HIDDEN TESTS
+def _copy_mha(_dst, _src):
+    _dst.in_proj_weight.copy_(torch.cat([_src.W_q.weight, _src.W_k.weight, _src.W_v.weight]))
+    _dst.in_proj_bias.copy_(torch.cat([_src.W_q.bias, _src.W_k.bias, _src.W_v.bias]))
+    _dst.out_proj.weight.copy_(_src.W_o.weight); _dst.out_proj.bias.copy_(_src.W_o.bias)
+_g = torch.Generator().manual_seed(57)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _d, _h, _dff in [(3, 6, 12, 3, 20), (4, 7, 16, 4, 40)]:
+        for _nf in (False, True):
+            for _dtype in (torch.float32, torch.float64):
+                _blk = EncoderBlock(_d, _h, _dff, norm_first=_nf).to(_dtype)
+                _ref = nn.TransformerEncoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=_nf).to(_dtype).eval()
+                with torch.no_grad():
+                    for _p in _blk.parameters():
+                        _p.copy_(0.4 * torch.randn(_p.shape, generator=_g, dtype=_dtype))
+                    _copy_mha(_ref.self_attn, _blk.self_attn)
+                    for _a in ("linear1", "linear2"):
+                        getattr(_ref, _a).load_state_dict(getattr(_blk.ffn, _a).state_dict())
+                    for _a in ("norm1", "norm2"):
+                        getattr(_ref, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_ref, _a).bias.copy_(getattr(_blk, _a).bias)
+                    _lengths = torch.randint(1, _T + 1, (_B,), generator=_g)
+                    _lengths[0] = _T
+                    _real = torch.arange(_T)[None, :] < _lengths[:, None]            # (B, T)
+                    _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
+                    _got = _blk(_x, mask=padding_mask(_lengths, _T)).double()
+                    _want = _ref(_x, src_key_padding_mask=~_real).double()
+                _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+                assert torch.allclose(_got[_real], _want[_real], **_tol), f"norm_first={_nf}: with a padding mask, EncoderBlock differs from nn.TransformerEncoderLayer(src_key_padding_mask=~mask) for B={_B}, T={_T}, d_model={_d}, {_dtype}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. The decoder block: causal masking and cross-attention
+#
+# **Theory hint.** A decoder generates its output one token at a time, so while training it
+# must not see the tokens it has to predict: position $i$ may attend only to positions
+# $\le i$ — itself included. That is the **causal mask**, a lower-triangular boolean matrix
+# (True on and below the diagonal). The decoder layer then has three sub-layers (Vaswani et al.,
+# §3.1–3.2.3):
+# 1. **masked self-attention** over the decoder's own sequence (causal mask, plus target padding);
+# 2. **cross-attention** ("encoder–decoder attention"): the **queries come from the decoder**,
+#    the **keys and values from the encoder's output** (the "memory"), so every target position
+#    can look at every source position (optionally with the source's padding mask);
+# 3. the position-wise **FFN**;
+#
+# each with its residual and LayerNorm (post-norm), or with the LayerNorm at the sub-layer's
+# input (pre-norm). In pre-norm, only the decoder's stream is normalised before cross-attention;
+# the memory is used as it is (the encoder normalised it already).
+#
+# **Real-world example — an interpreter.** Translating a speech, the interpreter re-reads what
+# she has said so far (masked self-attention: she cannot re-read words she has not said yet),
+# looks at her notes of the original speech whenever she needs to (cross-attention: her
+# question, the notes' content), and then thinks about her next word (FFN).
+#
+# ### Exercise 6 — the causal mask (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "causal_mask"}
+def causal_mask(T):
+    """Causal mask: position i may attend to positions j <= i (itself included).
+
+    Args:
+        T: sequence length.
+    Returns:
+        torch.BoolTensor (T, T), True on and below the diagonal (True = may attend).
+    Example: causal_mask(3) -> [[True, False, False], [True, True, False], [True, True, True]]
+    """
+    ### BEGIN SOLUTION
+    return torch.tril(torch.ones(T, T, dtype=torch.bool))  # (T, T)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+print(causal_mask(4))
+print("for nn.Transformer* layers pass the inverse (True = blocked):\n", ~causal_mask(4))
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_causal_mask_small", "points": 1}
+"""causal_mask(3) is True on and below the diagonal (each position sees itself and the past)."""
+_m = torch.as_tensor(causal_mask(3))
+_want = torch.tensor([[True, False, False], [True, True, False], [True, True, True]])
+assert _m.dtype == torch.bool, f"the mask must be boolean (torch.bool), got {_m.dtype}"
+assert tuple(_m.shape) == (3, 3) and torch.equal(_m, _want), (f"causal_mask(3) should be\n{_want}\ngot\n{_m}"
+    + (" (the diagonal must be True: a position may attend to itself)" if torch.equal(_m, torch.tril(torch.ones(3, 3, dtype=torch.bool), -1)) else "")
+    + (" (inverted: True must mean 'may attend', the PyTorch-layer convention is the opposite)" if torch.equal(_m, ~_want) else ""))
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_causal_mask_any_length", "points": 1}
+"""causal_mask(T) is right for any T and is the inverse of PyTorch's square subsequent mask."""
+_m = torch.as_tensor(causal_mask(1))
+assert tuple(_m.shape) == (1, 1) and bool(_m[0, 0]), f"causal_mask(1) must be [[True]], got {_m}"
+### BEGIN HIDDEN TESTS
+for _T in (2, 5, 9, 64):
+    _m = torch.as_tensor(causal_mask(_T))
+    _blocked = torch.isinf(nn.Transformer.generate_square_subsequent_mask(_T))  # True = blocked
+    assert _m.dtype == torch.bool and tuple(_m.shape) == (_T, _T), f"causal_mask({_T}) must be a ({_T}, {_T}) bool tensor"
+    assert torch.equal(_m, ~_blocked), f"causal_mask({_T}) is wrong: it must be True exactly where j <= i"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 7 — `DecoderBlock` (5 points)
+
+# %% nbgrader={"solution": true, "grade_id": "DecoderBlock"}
+class DecoderBlock(nn.Module):
+    """One transformer decoder layer: masked self-attention, cross-attention, FFN.
+
+    Args:
+        d_model, num_heads, d_ff: sizes. norm_first: False = post-norm, True = pre-norm.
+    Attributes:
+        self_attn, cross_attn: MultiHeadAttention(d_model, num_heads); ffn: FeedForward(d_model, d_ff);
+        norm1, norm2, norm3: LayerNorm(d_model), one per sub-layer, in that order.
+    forward(x, memory, tgt_mask=None, memory_mask=None):
+        x: (B, T, d_model) the decoder's input; memory: (B, S, d_model) the encoder's output.
+        tgt_mask: None or boolean broadcastable to (B, H, T, T), True = may attend, e.g. causal_mask(T)
+            (combine with target padding: causal_mask(T) & padding_mask(lengths, T)).
+        memory_mask: None or boolean broadcastable to (B, H, T, S), e.g. padding_mask(src_lengths, S).
+        Returns (B, T, d_model).
+        post-norm: x = norm1(x + SA(x)); x = norm2(x + CA(x, memory)); x = norm3(x + FFN(x))
+        pre-norm:  x = x + SA(norm1(x)); x = x + CA(norm2(x), memory); x = x + FFN(norm3(x))
+        SA(h) = self_attn(h, h, h, tgt_mask)[0]; CA(h, m) = cross_attn(h, m, m, memory_mask)[0]
+        (queries from the decoder, keys and values from the memory).
+    Example: DecoderBlock(16, 4, 64)(torch.randn(2, 3, 16), torch.randn(2, 7, 16)).shape == (2, 3, 16)
+    """
+
+    def __init__(self, d_model, num_heads, d_ff, norm_first=False):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.norm_first = norm_first
+        self.self_attn = MultiHeadAttention(d_model, num_heads)
+        self.cross_attn = MultiHeadAttention(d_model, num_heads)
+        self.ffn = FeedForward(d_model, d_ff)
+        self.norm1 = LayerNorm(d_model)
+        self.norm2 = LayerNorm(d_model)
+        self.norm3 = LayerNorm(d_model)
+        ### END SOLUTION
+
+    def forward(self, x, memory, tgt_mask=None, memory_mask=None):
+        ### BEGIN SOLUTION
+        if self.norm_first:
+            h = self.norm1(x)
+            x = x + self.self_attn(h, h, h, mask=tgt_mask)[0]                         # (B, T, d_model)
+            x = x + self.cross_attn(self.norm2(x), memory, memory, mask=memory_mask)[0]
+            x = x + self.ffn(self.norm3(x))
+        else:
+            x = self.norm1(x + self.self_attn(x, x, x, mask=tgt_mask)[0])             # (B, T, d_model)
+            x = self.norm2(x + self.cross_attn(x, memory, memory, mask=memory_mask)[0])
+            x = self.norm3(x + self.ffn(x))
+        return x
+        ### END SOLUTION
+
+
+# %%
+# Try it: 3 target tokens attending to 7 source tokens.
+torch.manual_seed(0)
+dec = DecoderBlock(16, 4, 64)
+print(dec(torch.randn(2, 3, 16), torch.randn(2, 7, 16), tgt_mask=causal_mask(3)).shape)  # (2, 3, 16)
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_block_structure", "points": 1}
+"""DecoderBlock has self_attn, cross_attn, ffn, norm1..3 and maps (B, T, d) with memory (B, S, d) to (B, T, d)."""
+_blk = DecoderBlock(12, 3, 40)
+for _name in ("self_attn", "cross_attn"):
+    assert isinstance(getattr(_blk, _name, None), MultiHeadAttention), f"{_name} must be a MultiHeadAttention"
+assert _blk.self_attn is not _blk.cross_attn, "self_attn and cross_attn must be two different modules (separate weights)"
+assert isinstance(_blk.ffn, FeedForward) and _blk.ffn.linear1.out_features == 40, "ffn must be FeedForward(d_model, d_ff) with d_ff = 40"
+for _name in ("norm1", "norm2", "norm3"):
+    _n = getattr(_blk, _name, None)
+    assert _n is not None and tuple(_n.weight.shape) == (12,), f"{_name} must be a LayerNorm(d_model = 12)"
+with torch.no_grad():
+    _g = torch.Generator().manual_seed(11)
+    _y = _blk(torch.randn(2, 4, 12, generator=_g), torch.randn(2, 6, 12, generator=_g))
+assert tuple(_y.shape) == (2, 4, 12), f"x (2, 4, 12) with memory (2, 6, 12) must give (2, 4, 12), got {tuple(_y.shape)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_causal_ignores_the_future", "points": 1}
+"""With a causal tgt_mask, changing future target tokens leaves earlier outputs unchanged (both variants)."""
+torch.manual_seed(12)
+_tril = torch.tril(torch.ones(6, 6, dtype=torch.bool))
+for _nf in (False, True):
+    _blk = DecoderBlock(8, 2, 16, norm_first=_nf)
+    _x, _mem = torch.randn(2, 6, 8), torch.randn(2, 5, 8)
+    _x2 = _x.clone()
+    _x2[:, 4:] = torch.randn(2, 2, 8) * 10  # change target positions 4 and 5 only
+    with torch.no_grad():
+        _y, _y2 = _blk(_x, _mem, tgt_mask=_tril), _blk(_x2, _mem, tgt_mask=_tril)
+    assert torch.allclose(_y[:, :4], _y2[:, :4], atol=1e-5), f"norm_first={_nf}: outputs 0-3 changed when only positions 4-5 changed: tgt_mask must reach the self-attention"
+    assert not torch.allclose(_y[:, 4:], _y2[:, 4:]), f"norm_first={_nf}: outputs 4-5 did not change when their inputs did"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_cross_attention_reads_memory", "points": 1}
+"""Cross-attention takes keys and values from the memory and respects memory_mask."""
+torch.manual_seed(13)
+for _nf in (False, True):
+    _blk = DecoderBlock(8, 2, 16, norm_first=_nf)
+    _x, _mem = torch.randn(2, 3, 8), torch.randn(2, 5, 8)
+    _mem2 = _mem.clone()
+    _mem2[:, 3:] = torch.randn(2, 2, 8) * 10  # change source positions 3 and 4
+    _mm = padding_mask([3, 3], 5)              # ... which the memory mask hides
+    with torch.no_grad():
+        _a, _b = _blk(_x, _mem), _blk(_x, _mem2)
+        _c, _d = _blk(_x, _mem, memory_mask=_mm), _blk(_x, _mem2, memory_mask=_mm)
+    assert not torch.allclose(_a, _b, atol=1e-4), f"norm_first={_nf}: the output does not depend on the memory: cross-attention must take its keys and values from the encoder's output"
+    assert torch.allclose(_c, _d, atol=1e-5), f"norm_first={_nf}: masked memory positions changed the output: pass memory_mask to cross-attention"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_post_norm_matches_torch", "points": 1}
+"""Post-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=False), with causal and padding masks."""
+_blk = DecoderBlock(8, 2, 16, norm_first=False)
+with torch.no_grad():
+    for _lin in (_blk.self_attn.W_o, _blk.cross_attn.W_o, _blk.ffn.linear2):  # silence all sub-layers
+        _lin.weight.zero_(); _lin.bias.zero_()
+    _g = torch.Generator().manual_seed(14)
+    _x = 3.0 * torch.randn(2, 4, 8, generator=_g) + 1.0
+    _y = _blk(_x, torch.randn(2, 6, 8, generator=_g))
+assert torch.allclose(_y, F.layer_norm(_x, (8,)), atol=1e-4), "with all sub-layers outputting 0, a post-norm decoder block returns norm3(norm2(norm1(x))): its output must be normalised"
+### BEGIN HIDDEN TESTS
+def _copy_mha(_dst, _src):
+    _dst.in_proj_weight.copy_(torch.cat([_src.W_q.weight, _src.W_k.weight, _src.W_v.weight]))
+    _dst.in_proj_bias.copy_(torch.cat([_src.W_q.bias, _src.W_k.bias, _src.W_v.bias]))
+    _dst.out_proj.weight.copy_(_src.W_o.weight); _dst.out_proj.bias.copy_(_src.W_o.bias)
+_g = torch.Generator().manual_seed(58)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _S, _d, _h, _dff in [(2, 5, 7, 12, 3, 20), (3, 6, 4, 16, 4, 40)]:
+        for _dtype in (torch.float32, torch.float64):
+            _blk = DecoderBlock(_d, _h, _dff, norm_first=False).to(_dtype)
+            _ref = nn.TransformerDecoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=False).to(_dtype).eval()
+            with torch.no_grad():
+                for _p in _blk.parameters():
+                    _p.copy_(0.4 * torch.randn(_p.shape, generator=_g, dtype=_dtype))
+                _copy_mha(_ref.self_attn, _blk.self_attn)
+                _copy_mha(_ref.multihead_attn, _blk.cross_attn)
+                for _a in ("linear1", "linear2"):
+                    getattr(_ref, _a).load_state_dict(getattr(_blk.ffn, _a).state_dict())
+                for _a in ("norm1", "norm2", "norm3"):
+                    getattr(_ref, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_ref, _a).bias.copy_(getattr(_blk, _a).bias)
+                _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
+                _mem = torch.randn(_B, _S, _d, generator=_g, dtype=_dtype)
+                _src_len = torch.randint(1, _S + 1, (_B,), generator=_g)
+                _src_real = torch.arange(_S)[None, :] < _src_len[:, None]        # (B, S)
+                _causal = torch.tril(torch.ones(_T, _T, dtype=torch.bool))
+                for _use_masks in (False, True):
+                    if _use_masks:
+                        _got = _blk(_x, _mem, tgt_mask=_causal, memory_mask=_src_real[:, None, None, :]).double()
+                        _want = _ref(_x, _mem, tgt_mask=~_causal, memory_key_padding_mask=~_src_real).double()
+                    else:
+                        _got, _want = _blk(_x, _mem).double(), _ref(_x, _mem).double()
+                    _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+                    assert torch.allclose(_got, _want, **_tol), f"post-norm DecoderBlock differs from nn.TransformerDecoderLayer(norm_first=False) (masks: {_use_masks}) for B={_B}, T={_T}, S={_S}, d_model={_d}, {_dtype}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_pre_norm_matches_torch", "points": 1}
+"""Pre-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=True), with causal and padding masks."""
+_blk = DecoderBlock(8, 2, 16, norm_first=True)
+with torch.no_grad():
+    for _lin in (_blk.self_attn.W_o, _blk.cross_attn.W_o, _blk.ffn.linear2):  # silence all sub-layers
+        _lin.weight.zero_(); _lin.bias.zero_()
+    _g = torch.Generator().manual_seed(15)
+    _x = 3.0 * torch.randn(2, 4, 8, generator=_g) + 1.0
+    _y = _blk(_x, torch.randn(2, 6, 8, generator=_g))
+assert torch.allclose(_y, _x, atol=1e-6), "with all sub-layers outputting 0, a pre-norm decoder block must return its input unchanged (is norm_first used?)"
+### BEGIN HIDDEN TESTS
+def _copy_mha(_dst, _src):
+    _dst.in_proj_weight.copy_(torch.cat([_src.W_q.weight, _src.W_k.weight, _src.W_v.weight]))
+    _dst.in_proj_bias.copy_(torch.cat([_src.W_q.bias, _src.W_k.bias, _src.W_v.bias]))
+    _dst.out_proj.weight.copy_(_src.W_o.weight); _dst.out_proj.bias.copy_(_src.W_o.bias)
+_g = torch.Generator().manual_seed(59)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _S, _d, _h, _dff in [(2, 5, 7, 12, 3, 20), (3, 6, 4, 16, 4, 40)]:
+        for _dtype in (torch.float32, torch.float64):
+            _blk = DecoderBlock(_d, _h, _dff, norm_first=True).to(_dtype)
+            _ref = nn.TransformerDecoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=True).to(_dtype).eval()
+            with torch.no_grad():
+                for _p in _blk.parameters():
+                    _p.copy_(0.4 * torch.randn(_p.shape, generator=_g, dtype=_dtype))
+                _copy_mha(_ref.self_attn, _blk.self_attn)
+                _copy_mha(_ref.multihead_attn, _blk.cross_attn)
+                for _a in ("linear1", "linear2"):
+                    getattr(_ref, _a).load_state_dict(getattr(_blk.ffn, _a).state_dict())
+                for _a in ("norm1", "norm2", "norm3"):
+                    getattr(_ref, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_ref, _a).bias.copy_(getattr(_blk, _a).bias)
+                _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
+                _mem = torch.randn(_B, _S, _d, generator=_g, dtype=_dtype)
+                _src_len = torch.randint(1, _S + 1, (_B,), generator=_g)
+                _src_real = torch.arange(_S)[None, :] < _src_len[:, None]        # (B, S)
+                _causal = torch.tril(torch.ones(_T, _T, dtype=torch.bool))
+                for _use_masks in (False, True):
+                    if _use_masks:
+                        _got = _blk(_x, _mem, tgt_mask=_causal, memory_mask=_src_real[:, None, None, :]).double()
+                        _want = _ref(_x, _mem, tgt_mask=~_causal, memory_key_padding_mask=~_src_real).double()
+                    else:
+                        _got, _want = _blk(_x, _mem).double(), _ref(_x, _mem).double()
+                    _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
+                    assert torch.allclose(_got, _want, **_tol), f"pre-norm DecoderBlock differs from nn.TransformerDecoderLayer(norm_first=True) (masks: {_use_masks}) for B={_B}, T={_T}, S={_S}, d_model={_d}, {_dtype} (in pre-norm, normalise x before cross-attention but not the memory)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Question — three kinds of attention (2 points, graded by hand)
+# A full encoder–decoder transformer (the paper's translation model) uses three kinds of
+# attention layers. For each — encoder self-attention, decoder (masked) self-attention, and
+# encoder–decoder (cross-) attention — say where its queries, keys and values come from and
+# which mask it uses. Why does the decoder's self-attention need the causal mask during
+# training, when the whole target sentence is available anyway?
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_three_attentions", "points": 2}
+# **Model answer.** *Encoder self-attention:* Q, K and V all come from the encoder's previous
+# layer (the source sentence); only a padding mask on the source. *Decoder masked
+# self-attention:* Q, K, V all come from the decoder's previous layer (the target prefix); a
+# causal mask (position $i$ sees $j \le i$), combined with the target's padding mask.
+# *Cross-attention:* queries from the decoder (its previous sub-layer), keys and values from the
+# encoder's final output (the memory); the source padding mask, no causal mask (the whole source
+# is known). The causal mask is needed because training uses *teacher forcing*: all target
+# positions are processed in parallel and each must predict the next token; without the mask,
+# position $i$ could simply read token $i+1$ from its input and learn to copy it, and the model
+# would fail at generation time, when future tokens do not exist yet.
+# *Full marks:* Q/K/V sources and masks of the three (1 pt); causal mask prevents reading the
+# token to be predicted during parallel training, matching generation (1 pt).
+
+# %% [markdown]
+# ## 7. Stacking blocks, and tracing one token
+#
+# **Theory hint.** An encoder is $N$ identical blocks applied one after the other — *identical
+# in structure, each with its own weights* ($N = 6$ in the paper, 12 in BERT-base). The output
+# of block $\ell$ is the input of block $\ell + 1$; the padding mask is the same for every block.
+# A pre-norm stack ends with a final LayerNorm, since its blocks' outputs are not normalised.
+#
+# ### Exercise 8 — `Encoder`, a stack of N blocks (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "Encoder"}
+class Encoder(nn.Module):
+    """A stack of num_layers EncoderBlocks (each with its own weights).
+
+    Attributes:
+        layers: nn.ModuleList of num_layers EncoderBlock(d_model, num_heads, d_ff, norm_first).
+        norm: LayerNorm(d_model) after the last block if norm_first (pre-norm), else None.
+    forward(x, mask=None): (B, T, d_model) -> (B, T, d_model); the same mask goes to every block.
+    Example: Encoder(2, 16, 4, 64)(torch.randn(2, 5, 16)).shape == (2, 5, 16)
+    Hint: [EncoderBlock(...)] * n repeats ONE block n times (shared weights): build n blocks.
+    """
+
+    def __init__(self, num_layers, d_model, num_heads, d_ff, norm_first=False):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.layers = nn.ModuleList([EncoderBlock(d_model, num_heads, d_ff, norm_first)
+                                     for _ in range(num_layers)])
+        self.norm = LayerNorm(d_model) if norm_first else None
+        ### END SOLUTION
+
+    def forward(self, x, mask=None):
+        ### BEGIN SOLUTION
+        for layer in self.layers:
+            x = layer(x, mask=mask)                                    # (B, T, d_model)
+        return x if self.norm is None else self.norm(x)
+        ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_has_independent_layers", "points": 1}
+"""Encoder holds num_layers separate EncoderBlocks (own weights), plus a final norm only in pre-norm."""
+_enc = Encoder(3, 8, 2, 16)
+assert len(_enc.layers) == 3 and all(isinstance(_l, EncoderBlock) for _l in _enc.layers), "layers must hold 3 EncoderBlocks"
+assert len({id(_l) for _l in _enc.layers}) == 3, "the 3 layers are the same block repeated: build a new EncoderBlock for every layer"
+_per_block = sum(_p.numel() for _p in EncoderBlock(8, 2, 16).parameters())
+_n = sum(_p.numel() for _p in _enc.parameters())
+assert _n == 3 * _per_block, f"a post-norm stack of 3 blocks has 3 x {_per_block} = {3 * _per_block} parameters, got {_n}"
+_n_pre = sum(_p.numel() for _p in Encoder(3, 8, 2, 16, norm_first=True).parameters())
+assert _n_pre == 3 * _per_block + 16, f"a pre-norm stack adds one final LayerNorm (16 parameters): expected {3 * _per_block + 16}, got {_n_pre}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_matches_torch", "points": 1}
+"""Encoder applies its blocks in order with the same mask (then the final norm); matches nn.TransformerEncoder."""
+torch.manual_seed(16)
+_enc = Encoder(2, 8, 2, 16)
+_x, _m = torch.randn(2, 5, 8), padding_mask([5, 2], 5)
+with torch.no_grad():
+    _want = _enc.layers[1](_enc.layers[0](_x, mask=_m), mask=_m)
+    _got = _enc(_x, mask=_m)
+assert torch.allclose(_got, _want, atol=1e-6), "Encoder(x, mask) must equal layers[1](layers[0](x, mask), mask) for a post-norm stack"
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(60)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _N, _B, _T, _d, _h, _dff in [(3, 3, 6, 12, 3, 20), (2, 2, 5, 8, 2, 16)]:
+        for _nf in (False, True):
+            _enc = Encoder(_N, _d, _h, _dff, norm_first=_nf)
+            _layer = nn.TransformerEncoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=_nf)
+            _ref = nn.TransformerEncoder(_layer, _N, norm=nn.LayerNorm(_d) if _nf else None, enable_nested_tensor=False).eval()
+            with torch.no_grad():
+                for _p in _enc.parameters():
+                    _p.copy_(0.4 * torch.randn(_p.shape, generator=_g))
+                for _blk, _rl in zip(_enc.layers, _ref.layers):
+                    _sa = _blk.self_attn
+                    _rl.self_attn.in_proj_weight.copy_(torch.cat([_sa.W_q.weight, _sa.W_k.weight, _sa.W_v.weight]))
+                    _rl.self_attn.in_proj_bias.copy_(torch.cat([_sa.W_q.bias, _sa.W_k.bias, _sa.W_v.bias]))
+                    _rl.self_attn.out_proj.load_state_dict(_sa.W_o.state_dict())
+                    _rl.linear1.load_state_dict(_blk.ffn.linear1.state_dict()); _rl.linear2.load_state_dict(_blk.ffn.linear2.state_dict())
+                    for _a in ("norm1", "norm2"):
+                        getattr(_rl, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_rl, _a).bias.copy_(getattr(_blk, _a).bias)
+                if _nf:
+                    _ref.norm.weight.copy_(_enc.norm.weight); _ref.norm.bias.copy_(_enc.norm.bias)
+                _lengths = torch.randint(1, _T + 1, (_B,), generator=_g)
+                _real = torch.arange(_T)[None, :] < _lengths[:, None]
+                _x = torch.randn(_B, _T, _d, generator=_g)
+                _got = _enc(_x, mask=padding_mask(_lengths, _T))
+                _want = _ref(_x, src_key_padding_mask=~_real)
+            assert torch.allclose(_got[_real], _want[_real], rtol=1e-4, atol=1e-5), f"Encoder(num_layers={_N}, norm_first={_nf}) differs from nn.TransformerEncoder (final LayerNorm in pre-norm? mask passed to every block?)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Discovery — trace one token through the stack
+# Seed activity: follow "cat" through a 2-layer post-norm encoder and name every transformation
+# it undergoes. (The weights are random, so the *attention pattern* is not meaningful yet; the
+# *sequence of transformations* is exactly that of a trained BERT.)
+
+# %%
+torch.manual_seed(0)
+tokens = "the cat sat on the mat".split()
+vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
+d_model, pos = 16, tokens.index("cat")
+embed = nn.Embedding(len(vocab), d_model)
+encoder = Encoder(2, d_model, 4, 4 * d_model)
+with torch.no_grad():
+    ids = torch.tensor([[vocab[w] for w in tokens]])                       # (1, T)
+    x = embed(ids) * math.sqrt(d_model) + sinusoidal_positional_encoding(len(tokens), d_model)  # (1, T, d_model)
+    start = x[0, pos].clone()
+
+    def show(step, v, mixes):
+        cos = F.cosine_similarity(v, start, dim=0).item()
+        print(f"{step:<34} mixes positions: {mixes:<4} |v| = {v.norm():6.2f}   cos(v, input) = {cos:+.2f}")
+
+    show("embedding * sqrt(d) + position", x[0, pos], "no")
+    for i, blk in enumerate(encoder.layers):
+        a, w = blk.self_attn(x, x, x)                                      # w: (1, H, T, T)
+        show(f"layer {i}: self-attention output", a[0, pos], "YES")
+        top = tokens[int(w[0, :, pos].mean(0).argmax())]
+        x = blk.norm1(x + a)
+        show(f"layer {i}: add & norm", x[0, pos], "no")
+        f = blk.ffn(x)
+        show(f"layer {i}: feed-forward output", f[0, pos], "no")
+        x = blk.norm2(x + f)
+        show(f"layer {i}: add & norm", x[0, pos], "no")
+        print(f"   (in layer {i}, 'cat' attends most, averaged over heads, to '{top}')")
+    print("same as encoder(x):", torch.allclose(x, encoder(embed(ids) * math.sqrt(d_model)
+                                                         + sinusoidal_positional_encoding(len(tokens), d_model)), atol=1e-6))
+
+# %% [markdown]
+# Only the self-attention steps mix information from other positions; every other step
+# transforms "cat"'s vector on its own. After the first layer, the vector at position 1 is no
+# longer "the word *cat*" but "*cat*, in this sentence": a **contextual** representation —
+# yet the residual paths keep it similar to where it started.
+#
+# ## 8. Stack and scale: counting the parameters of real models
+#
+# **Theory hint.** With $d = d_\text{model}$ and $d_{ff}$, one encoder block holds
+# - attention: $W_q, W_k, W_v, W_o$, each $d \times d$ plus a bias of $d$: $4(d^2 + d)$ —
+#   *independent of the number of heads* (heads split $d$, they do not add weights);
+# - FFN: $d\,d_{ff} + d_{ff}$ (first layer) $+\; d_{ff}\,d + d$ (second);
+# - two LayerNorms: $2 \times 2d$ ($\gamma$ and $\beta$ each).
+#
+# Around the stack, a real model adds **embeddings**: a token table (vocabulary × $d$), a learned
+# position table (maximum positions × $d$), in BERT a segment ("token type") table (2 × $d$) and a
+# LayerNorm on the summed embeddings; GPT-2/GPT-3 (pre-norm) add a **final LayerNorm** instead;
+# BERT adds a **pooler** (a $d \times d$ linear layer with bias on the first token, for
+# classification). The output layer that predicts tokens reuses the token table (weight tying), so
+# it adds nothing. A decoder-only model such as GPT-2 uses blocks with exactly the encoder's
+# parameters — the causal mask has no weights.
+#
+# ### Exercise 9 — `encoder_param_count` (4 points)
+# Count the parameters of a stack of blocks and, through keyword-only arguments, of the parts
+# around it. With every keyword left at its default you get the blocks alone.
+
+# %% nbgrader={"solution": true, "grade_id": "encoder_param_count"}
+def encoder_param_count(num_layers, d_model, num_heads, d_ff, *, vocab_size=0, max_positions=0,
+                        type_vocab_size=0, embedding_norm=False, final_norm=False, pooler=False):
+    """Exact number of parameters of a transformer encoder (and of GPT-style decoder-only stacks).
+
+    Args:
+        num_layers, d_model, num_heads, d_ff: the stack (blocks as in EncoderBlock, biases included;
+            num_heads must divide d_model and does not change the count).
+        vocab_size: token embedding rows (0 = no token embedding).
+        max_positions: learned position embedding rows (0 = none, e.g. sinusoidal encodings).
+        type_vocab_size: segment/token-type embedding rows (BERT: 2).
+        embedding_norm: a LayerNorm on the summed embeddings (BERT).
+        final_norm: a LayerNorm after the last block (pre-norm models: GPT-2, GPT-3).
+        pooler: a d_model x d_model linear layer with bias on the first token (BERT).
+    Returns:
+        int. Example: encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8) == 172
+        BERT-base: encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072,
+            vocab_size=30522, max_positions=512, type_vocab_size=2, embedding_norm=True,
+            pooler=True) == 109_482_240
+    """
+    ### BEGIN SOLUTION
+    attention = 4 * (d_model * d_model + d_model)                      # W_q, W_k, W_v, W_o with biases
+    ffn = (d_model * d_ff + d_ff) + (d_ff * d_model + d_model)         # linear1, linear2
+    norms = 2 * (2 * d_model)                                          # norm1, norm2: weight and bias
+    blocks = num_layers * (attention + ffn + norms)
+    embeddings = (vocab_size + max_positions + type_vocab_size) * d_model
+    extra_norms = 2 * d_model * (int(embedding_norm) + int(final_norm))
+    pool = (d_model * d_model + d_model) if pooler else 0
+    return int(blocks + embeddings + extra_norms + pool)
+    ### END SOLUTION
+
+
+# %%
+# Try it: the blocks alone, then BERT-base from its configuration (Devlin et al., 2019).
+print(encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8))       # 172
+bert_base = dict(num_layers=12, d_model=768, num_heads=12, d_ff=3072)
+print(f"BERT-base blocks only: {encoder_param_count(**bert_base):,}")
+print(f"BERT-base: {encoder_param_count(**bert_base, vocab_size=30522, max_positions=512, type_vocab_size=2, embedding_norm=True, pooler=True):,}")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_blocks", "points": 1}
+"""The blocks alone: 4(d^2 + d) + (2 d d_ff + d_ff + d) + 4d per layer, biases and LayerNorms included."""
+_got = encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8)
+assert _got == 172, (f"one block with d_model=4, d_ff=8 has 4(16 + 4) + (32 + 8 + 32 + 4) + 2(4 + 4) = 80 + 76 + 16 = 172 parameters, got {_got}"
+                     + (" (count the biases of all six linear layers, and weight and bias of both LayerNorms)" if _got < 172 else ""))
+### BEGIN HIDDEN TESTS
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _N, _d, _h, _dff in [(1, 6, 3, 10), (3, 12, 4, 48), (2, 20, 5, 7), (7, 8, 1, 32)]:
+        _want = _N * sum(_p.numel() for _p in nn.TransformerEncoderLayer(_d, _h, _dff, batch_first=True).parameters())
+        _got = encoder_param_count(num_layers=_N, d_model=_d, num_heads=_h, d_ff=_dff)
+        assert _got == _want, f"encoder_param_count(num_layers={_N}, d_model={_d}, num_heads={_h}, d_ff={_dff}) should be {_want}, got {_got}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_embeddings_and_pooler", "points": 1}
+"""Each keyword adds its own part: embedding tables, embedding/final LayerNorm, pooler."""
+_base = encoder_param_count(num_layers=2, d_model=4, num_heads=1, d_ff=8)
+_with = encoder_param_count(num_layers=2, d_model=4, num_heads=1, d_ff=8, vocab_size=10)
+assert _with - _base == 40, f"a token table of 10 rows of d_model = 4 adds 40 parameters, got {_with - _base}"
+### BEGIN HIDDEN TESTS
+for _N, _d, _h, _dff in [(1, 6, 2, 12), (3, 10, 5, 40)]:
+    _base = encoder_param_count(num_layers=_N, d_model=_d, num_heads=_h, d_ff=_dff)
+    _parts = {"vocab_size": (17, nn.Embedding(17, _d)), "max_positions": (9, nn.Embedding(9, _d)),
+              "type_vocab_size": (2, nn.Embedding(2, _d)), "embedding_norm": (True, nn.LayerNorm(_d)),
+              "final_norm": (True, nn.LayerNorm(_d)), "pooler": (True, nn.Linear(_d, _d))}
+    for _key, (_val, _module) in _parts.items():
+        _extra = encoder_param_count(num_layers=_N, d_model=_d, num_heads=_h, d_ff=_dff, **{_key: _val}) - _base
+        _want = sum(_p.numel() for _p in _module.parameters())
+        assert _extra == _want, f"{_key}={_val} should add {_want} parameters for d_model={_d}, it adds {_extra}"
+    _all = encoder_param_count(num_layers=_N, d_model=_d, num_heads=_h, d_ff=_dff, vocab_size=17, max_positions=9,
+                               type_vocab_size=2, embedding_norm=True, final_norm=True, pooler=True)
+    assert _all == _base + sum(sum(_p.numel() for _p in _m.parameters()) for _, _m in _parts.values()), "the parts must add up when combined"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_bert_base", "points": 1}
+"""BERT-base from its configuration has exactly 109,482,240 parameters (Devlin et al.: 110M)."""
+_got = encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072, vocab_size=30522,
+                           max_positions=512, type_vocab_size=2, embedding_norm=True, pooler=True)
+assert _got == 109_482_240, f"BERT-base should have 109,482,240 parameters, got {_got:,} (difference {_got - 109_482_240:+,})"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_bert_large", "points": 1}
+"""BERT-large (24 layers, d_model 1024, 16 heads, d_ff 4096) has about 335M parameters (the paper rounds to 340M)."""
+_got = encoder_param_count(num_layers=24, d_model=1024, num_heads=16, d_ff=4096, vocab_size=30522,
+                           max_positions=512, type_vocab_size=2, embedding_norm=True, pooler=True)
+assert 330e6 < _got < 340e6, f"BERT-large should have about 335M parameters, got {_got:,}"
+### BEGIN HIDDEN TESTS
+assert _got == 335_141_888, f"BERT-large should have exactly 335,141,888 parameters, got {_got:,}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 10 — stack and scale: fill in the seed's table (2 points)
+#
+# *If one layer is good, what about many layers?* Complete the number of layers of GPT-2 (its
+# largest, "XL", model; Radford et al., 2019, Table 2) and GPT-3 (its largest, 175B, model;
+# Brown et al., 2020, Table 2.1), then compute their parameters with your `encoder_param_count`.
+# Both are decoder-only, pre-norm, with tied output embeddings, so their blocks count exactly like
+# yours. Configurations:
+#
+# | model | layers | $d_\text{model}$ | heads | $d_{ff}$ | vocabulary | positions | around the stack |
+# |---|---|---|---|---|---|---|---|
+# | BERT-base | 12 | 768 | 12 | 3072 | 30,522 | 512 | 2 token types, embedding LayerNorm, pooler |
+# | BERT-large | 24 | 1024 | 16 | 4096 | 30,522 | 512 | 2 token types, embedding LayerNorm, pooler |
+# | GPT-2 XL | ? | 1600 | 25 | 6400 | 50,257 | 1024 | final LayerNorm |
+# | GPT-3 175B | ? | 12288 | 96 | 49152 | 50,257 | 2048 | final LayerNorm |
+#
+# (GPT-3 reuses GPT-2's architecture and tokenizer, hence the same vocabulary and learned
+# position table; its $d_{ff} = 4\,d_\text{model}$, as Brown et al. state.)
+
+# %% nbgrader={"solution": true, "grade_id": "scale_table"}
+# Fill in the layers, then compute the parameter counts with encoder_param_count.
+### BEGIN SOLUTION
+gpt2_layers = 48
+gpt3_layers = 96
+gpt2_params = encoder_param_count(num_layers=gpt2_layers, d_model=1600, num_heads=25, d_ff=6400,
+                                  vocab_size=50257, max_positions=1024, final_norm=True)
+gpt3_params = encoder_param_count(num_layers=gpt3_layers, d_model=12288, num_heads=96, d_ff=49152,
+                                  vocab_size=50257, max_positions=2048, final_norm=True)
+### END SOLUTION
+
+# %%
+# The seed's table, completed with your numbers.
+rows = [("BERT-base", 12, encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072, vocab_size=30522, max_positions=512,
+                                               type_vocab_size=2, embedding_norm=True, pooler=True), "110M"),
+        ("BERT-large", 24, encoder_param_count(num_layers=24, d_model=1024, num_heads=16, d_ff=4096, vocab_size=30522, max_positions=512,
+                                                type_vocab_size=2, embedding_norm=True, pooler=True), "340M"),
+        ("GPT-2 XL", gpt2_layers, gpt2_params, "1542M (1.5B)"),
+        ("GPT-3", gpt3_layers, gpt3_params, "175.0B")]
+print(f"{'model':<11} {'layers':>6} {'counted':>17}   reported in the paper")
+for name, layers, n, paper in rows:
+    print(f"{name:<11} {layers:>6} {n:>17,}   {paper}")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt2", "points": 1}
+"""GPT-2 XL: the number of layers from the paper, and its parameter count (about 1.5B)."""
+assert 1.4e9 < gpt2_params < 1.7e9, f"GPT-2 XL has about 1.5 billion parameters, you computed {gpt2_params:,} (check the number of layers)"
+### BEGIN HIDDEN TESTS
+assert gpt2_layers == 48, f"GPT-2 XL has 48 layers (Radford et al., 2019, Table 2), not {gpt2_layers}"
+assert gpt2_params == 1_557_611_200, f"GPT-2 XL's exact count is 1,557,611,200, got {gpt2_params:,} (vocabulary 50257, 1024 positions, final LayerNorm)"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt3", "points": 1}
+"""GPT-3: the number of layers from the paper, and its parameter count (about 175B)."""
+assert 170e9 < gpt3_params < 180e9, f"GPT-3 has about 175 billion parameters, you computed {gpt3_params:,} (check the number of layers)"
+### BEGIN HIDDEN TESTS
+assert gpt3_layers == 96, f"GPT-3 175B has 96 layers (Brown et al., 2020, Table 2.1), not {gpt3_layers}"
+assert gpt3_params == 174_604_259_328, f"GPT-3's count with this configuration is 174,604,259,328, got {gpt3_params:,}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **What the table shows.** The counts match the papers to the rounding: BERT-base 109.5M
+# ("110M"), BERT-large 335.1M (reported as "340M"), GPT-3 174.6B ("175.0B"). For GPT-2 the exact
+# count of the released XL model is 1,557,611,200; the paper's Table 2 says 1542M, and OpenAI later
+# noted that its original parameter counts were wrong (the small model, announced as 117M, has
+# 124M). Where do the parameters live? Per layer, $12\,d^2$ of the $\approx 12\,d^2 + 13\,d$
+# are weight matrices — $4d^2$ in attention, $8d^2$ in the FFN — so a model's size grows with
+# *layers × width²*: GPT-3 is 8× deeper than BERT-base and 16× wider, hence about
+# $8 \times 16^2 \approx 2000$ times more parameters in its blocks. For scale: the paper's own
+# "big" translation model had 6 + 6 layers, $d_\text{model} = 1024$ and 213M parameters, and
+# trained in 3.5 days — on 8 P100 GPUs (Vaswani et al., Table 3 and §5.2).
+#
+# Do more layers and parameters always help? Performance improves smoothly and predictably with
+# size **when the data and compute grow with it** (Kaplan et al., 2020, on which GPT-3's design
+# rests); a bigger model trained on too little data is not better — and every layer costs memory
+# and time, which is why later work balanced size against training tokens.
+#
+# ## Key takeaways
+# 1. Encoder layer = self-attention + FFN; decoder layer = masked self-attention + cross-attention
+#    + FFN; each sub-layer has a residual connection and a LayerNorm.
+# 2. LayerNorm standardises each position over its features (biased variance, $\epsilon$ inside
+#    the square root), then applies a learned gain and bias; it keeps activations at scale 1.
+# 3. The FFN ($d \to 4d \to d$, ReLU) transforms each position independently: attention
+#    communicates, the FFN computes.
+# 4. Residual connections give gradients an identity path: measured, the plain stack's gradient
+#    vanishes exponentially with depth, the residual one does not.
+# 5. Post-norm $\text{LN}(x + f(x))$ is the paper's; pre-norm $x + f(\text{LN}(x))$ (plus a final
+#    LayerNorm) is GPT-2's and most modern models'.
+# 6. The causal mask (True on and below the diagonal) stops positions from seeing the future;
+#    cross-attention takes its queries from the decoder and its keys and values from the encoder.
+# 7. Parameters: $\approx 12\,d^2$ per layer plus embeddings — BERT-base 109,482,240, BERT-large
+#    335M, GPT-2 XL 1.56B, GPT-3 175B.
+#
+# **Next — Part 6:** the coding challenge. You build attention once more from scratch, solve the
+# seed's practice problems, and then train a small transformer on CPU on a task that needs
+# long-range dependencies — against an RNN baseline.
