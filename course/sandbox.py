@@ -75,6 +75,9 @@ from pathlib import Path
 from .common import CourseError
 
 KERNEL_NAME = "course-sandbox"
+# One compute thread per kernel: a submission's score must not depend on how many were graded at
+# once (float sums in torch/BLAS change with the thread count), and --jobs N then uses N cores.
+KERNEL_THREADS = "1"
 MEMORY_LIMIT = 6 * 1024 ** 3     # bytes of address space per process (torch maps a lot it never touches)
 RAM_LIMIT = 4 * 1024 ** 3        # bytes of RAM + tmpfs of the whole sandbox (memory cgroup)
 TMPFS_SIZE = 512 * 1024 ** 2     # bytes in each of /tmp (HOME) and the working folder
@@ -275,7 +278,8 @@ def command(connection_file: str, extra: list[str], cwd: str) -> list[str]:
             "--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "PATH", f"{venv}/bin:/usr/bin:/bin",
             "--setenv", "NBGRADER_EXECUTION", "autograde", "--setenv", "MPLBACKEND", "Agg",
             "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "PYTHONWARNINGS", "ignore",
-            "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "OMP_NUM_THREADS", "2",
+            "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "OMP_NUM_THREADS", KERNEL_THREADS,
+            "--setenv", "OPENBLAS_NUM_THREADS", KERNEL_THREADS, "--setenv", "MKL_NUM_THREADS", KERNEL_THREADS,
             "--setenv", "LANG", "C.UTF-8", "--"]
     cmd += [os.path.join(venv, "bin", "python"), "-m", "ipykernel_launcher", "-f", str(conn), *extra]
     return cmd
