@@ -1,0 +1,1064 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Part 3 — Designing multi-head attention
+#
+# *Transformer Internals, part 3 of 6. Time: about 75 minutes.*
+#
+# In Part 2 you built one attention: every query computes *one* probability distribution over
+# the keys and takes *one* weighted average of the values. Today you find out why that is not
+# enough, design the fix yourself, and build the exact layer used in every transformer
+# (Vaswani et al., 2017, §3.2.2):
+#
+# $$\text{MultiHead}(Q, K, V) = \text{Concat}(\text{head}_1, \dots, \text{head}_h)\,W^O,
+# \qquad \text{head}_i = \text{Attention}(QW_i^Q,\; KW_i^K,\; VW_i^V)$$
+#
+# **Learning objectives** — you will be able to
+# 1. explain why a single attention head has to *average* different kinds of relationships away;
+# 2. choose the number of heads and the head size $d_k = d_v = d_\text{model}/h$, and justify it;
+# 3. split a batch of vectors into heads and merge them back without mixing positions;
+# 4. implement a `MultiHeadAttention` module in PyTorch (self- and cross-attention, masks) that
+#    gives *exactly* the numbers of `torch.nn.MultiheadAttention`;
+# 5. count its parameters and its cost, and show that $h$ heads of size $d/h$ cost about the same
+#    as one head of size $d$;
+# 6. read per-head attention heatmaps — and know why random heads show nothing.
+#
+# **How this notebook works.** Fill in every cell that says `YOUR CODE HERE`, then run the
+# "try it" cell below it and the test cells (the ones that start with a docstring). A test cell
+# that runs silently passed. Some checks are hidden and run only when your work is graded, so
+# make your code correct in general, not just on the visible example. Questions marked
+# *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+#
+# Conventions used in the whole course: tensors are batch first (`x` has shape `(B, T, d)`),
+# and masks are boolean with **True = may attend**. Today we switch from NumPy to **PyTorch**:
+# a layer is an `nn.Module`, and its weights are `nn.Linear` layers (which compute
+# `x @ weight.T + bias`).
+
+# %% nbgrader={"locked": true, "grade_id": "setup"}
+import math
+import time
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.set_printoptions(precision=3, sci_mode=False)
+np.set_printoptions(precision=3, suppress=True)
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+# %% [markdown]
+# ### Given: scaled dot-product attention from Part 2 (in PyTorch)
+#
+# This is the function you built in Part 2, translated to PyTorch and working on any number of
+# leading dimensions — in particular on `(B, H, T, d_head)`: one attention per batch element
+# *and per head*, all at once. It divides by $\sqrt{d_k}$ where $d_k$ is the **last dimension
+# of `Q`** — for split heads that is $d_\text{head}$. As in Part 2, a query whose mask row is
+# all False gets all-zero weights and an all-zero output (no `nan`). Use it; do not change it.
+
+# %% nbgrader={"locked": true, "grade_id": "given_attention"}
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    """softmax(Q K^T / sqrt(d_k)) V with an optional boolean mask (True = may attend).
+
+    Args:
+        Q: (..., T_q, d_k) queries. K: (..., T_k, d_k) keys. V: (..., T_k, d_v) values.
+        mask: None, or a boolean tensor broadcastable to (..., T_q, T_k).
+    Returns:
+        (output (..., T_q, d_v), weights (..., T_q, T_k)). A fully masked query row gets
+        all-zero weights and an all-zero output.
+    """
+    d_k = Q.shape[-1]
+    scores = Q @ K.transpose(-2, -1) / math.sqrt(d_k)                  # (..., T_q, T_k)
+    if mask is None:
+        weights = torch.softmax(scores, dim=-1)
+    else:
+        mask = torch.as_tensor(mask, dtype=torch.bool, device=scores.device)
+        mask, scores = torch.broadcast_tensors(mask, scores)
+        any_allowed = mask.any(dim=-1, keepdim=True)                     # (..., T_q, 1)
+        scores = scores.masked_fill(~mask, float("-inf"))
+        scores = scores.masked_fill(~any_allowed, 0.0)                   # fully masked rows: no nan
+        weights = torch.softmax(scores, dim=-1).masked_fill(~mask, 0.0)  # (..., T_q, T_k)
+    return weights @ V, weights                                          # (..., T_q, d_v)
+
+
+# %% [markdown]
+# ## 1. Why one head is not enough
+#
+# **Theory hint.** A single attention pattern might focus on syntax *or* meaning *or* position,
+# but rarely on all three well. The reason is structural: for each query, one head produces
+# **one** distribution over the keys and returns **one** weighted average of the values. If a
+# word needs two different pieces of information from two different words, one head can only
+# hand it a *blend* of both. Vaswani et al. (§3.2.2) put it in one line: *"With a single
+# attention head, averaging inhibits this."* The fix: run several attentions in parallel, each
+# with its own learned projections — each **head** can then look for a different kind of
+# relationship.
+#
+# **Real-world example — several cameras filming one scene.** A film crew does not use one
+# camera that tries to show everything; it uses several, and the editor combines them:
+# - Camera 1 follows the main actor (the subject);
+# - Camera 2 captures the action (the verb);
+# - Camera 3 shows the setting (the context);
+# - Camera 4 tracks emotions (the sentiment).
+#
+# Each head is a camera. One caveat the analogy hides: nobody *assigns* the heads their jobs.
+# Heads are initialised at random and whatever each one looks at is learned from data; in
+# trained models some heads are easy to interpret and many are not (section 6).
+#
+# **Exercise — "The bank by the river bank".** Think about the *first* "bank". To be understood
+# it should attend to different words for different reasons:
+# - Syntactic: "bank" is a \_\_\_\_\_ (noun/verb) — the determiner "The" in front of it tells you;
+# - Semantic: "bank" means \_\_\_\_\_ (financial/shore) — which other words decide this?
+# - Position: "bank" is the \_\_\_\_\_ word.
+#
+# *Can a single attention pattern capture all these relationships?* Before you answer, watch what
+# one head does when a query matches two keys equally well.
+
+# %%
+# One query ("bank") whose key-match is equally good for "The" (syntax) and "river" (meaning).
+# Their values carry two different pieces of information, in two different coordinates.
+q = torch.tensor([[1.0, 1.0]])                       # (T_q=1, d_k=2): looks for both
+k = torch.tensor([[1.0, 0.0], [0.0, 1.0]])           # keys of "The", "river"
+v = torch.tensor([[1.0, 0.0], [0.0, 1.0]])           # "I am a determiner", "I am about water"
+out, w = scaled_dot_product_attention(q, k, v)
+print("one head:   weights", w, "-> output", out, "(half of each: a blur)")
+# Two heads, each with its own query projection, each looking for one thing:
+out1, w1 = scaled_dot_product_attention(8 * torch.tensor([[1.0, 0.0]]), k, v)
+out2, w2 = scaled_dot_product_attention(8 * torch.tensor([[0.0, 1.0]]), k, v)
+print("head 1:     weights", w1, "-> output", out1)
+print("head 2:     weights", w2, "-> output", out2)
+print("concatenated:", torch.cat([out1, out2], dim=-1), "(both facts kept, in separate slots)")
+
+# %% [markdown]
+# One head must split a *single* budget of weight 1 between "The" and "river", and the two
+# values are averaged into one vector: neither fact arrives intact. Two heads each spend their
+# own budget of 1 on one word, and concatenation keeps the two answers side by side.
+#
+# ### Question — one head or several? (2 points, graded by hand)
+# Fill in the three blanks for the first "bank" of "The bank by the river bank" (say why for
+# the semantic one), then answer the seed's question: *can a single attention pattern capture
+# all these relationships?* Use the demonstration above in your argument.
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_one_head", "points": 2}
+# **Model answer.** Syntactic: a **noun** (it follows the determiner "The" and is followed by
+# the preposition "by"). Semantic: most plausibly **financial** — a bank *by* the river bank is a
+# building next to the shore; the second "bank" ("river bank") is the shore. The sentence is
+# genuinely ambiguous, and the words that decide are "river" and the other "bank". Position:
+# the **2nd** word (index 1). A single head cannot capture all three well: for each query it
+# produces one softmax distribution (weights summing to 1) and returns one weighted average of
+# the values. If it spreads its weight over "The", "river" and the neighbouring words, their
+# values are blended into one vector (in the demo, 0.5/0.5 gives [0.5, 0.5]: neither fact
+# intact); if it concentrates on one word, it misses the others. Several heads have separate
+# distributions and separate outputs, concatenated side by side.
+# *Full marks:* blanks right (noun / defensible meaning with the deciding words / 2nd) (1 pt);
+# "one distribution, one average → blend or miss" argument (1 pt).
+
+# %% [markdown]
+# ## 2. Designing multi-head attention
+#
+# **Theory hint.** Multi-head attention gives each head its **own** learned projections
+# $W_i^Q, W_i^K \in \mathbb{R}^{d_\text{model}\times d_k}$ and
+# $W_i^V \in \mathbb{R}^{d_\text{model}\times d_v}$: every head sees the *whole* $d_\text{model}$
+# vector of every word and projects it into its own small subspace (it does *not* get a
+# fixed slice of the input's coordinates — a common misreading of "splits the representation
+# into subspaces"). Each head runs scaled dot-product attention in its subspace; the $h$
+# outputs are **concatenated** and mixed by one more learned matrix
+# $W^O \in \mathbb{R}^{h d_v \times d_\text{model}}$. With $h = 8$ and $d_\text{model} = 512$,
+# each head works with $d_k = d_v = 512/8 = 64$ dimensions.
+#
+# *Think: what if we had several attention mechanisms running in parallel, each looking for
+# different patterns?* Design it before reading on:
+# 1. Number of parallel attentions: \_\_\_\_\_
+# 2. Each head size: $d_\text{model} / $ \_\_\_\_\_
+# 3. How to combine the outputs: \_\_\_\_\_
+#
+# **What real models chose** (head size is almost always 64 or 128; the number of heads grows
+# with the width — "typically 8–16" holds for the 2017–2019 models, not for today's large ones):
+#
+# | model | $d_\text{model}$ | heads $h$ | $d_\text{head}$ |
+# |---|---|---|---|
+# | Transformer base (Vaswani et al., 2017) | 512 | 8 | 64 |
+# | Transformer big (Vaswani et al., 2017) | 1024 | 16 | 64 |
+# | BERT-base / BERT-large (Devlin et al., 2019) | 768 / 1024 | 12 / 16 | 64 |
+# | GPT-2 small / XL (Radford et al., 2019, released configs) | 768 / 1600 | 12 / 25 | 64 |
+# | GPT-3 175B (Brown et al., 2020, Table 2.1) | 12288 | 96 | 128 |
+#
+# Why $d_\text{model}/h$ and not $d_\text{model}$ per head? With $d_k = d_\text{model}/h$ the
+# $h$ heads together have the same width as one big head, so "the total computational cost is
+# similar to that of single-head attention with full dimensionality" (§3.2.2) — you will
+# verify it in section 7. The paper also measured quality at *constant* cost (Table 3, rows A,
+# English→German development set):
+#
+# | heads $h$ | $d_k = d_v$ | BLEU |
+# |---|---|---|
+# | 1 | 512 | 24.9 |
+# | 4 | 128 | 25.5 |
+# | 8 | 64 | 25.8 |
+# | 16 | 32 | 25.8 |
+# | 32 | 16 | 25.4 |
+#
+# One head is 0.9 BLEU worse than the best setting, and quality also drops with too many
+# (too small) heads.
+#
+# **Visual example — 4 heads looking at the first "bank"** (an *illustration* of what trained
+# heads can do, not something a model is told to do):
+#
+# | head | focus | attends to |
+# |---|---|---|
+# | head 1 | syntax | "The" (its determiner) |
+# | head 2 | meaning | "river" (context) |
+# | head 3 | position | the neighbouring words |
+# | head 4 | same word | the other "bank" |
+#
+# (A head can only attend to tokens that are *in the input*: a "topic" head cannot look at
+# "water" or "flow" in this sentence, because they are not there.)
+#
+# ### Exercise 1 — the head size (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "head_dim"}
+def head_dim(d_model, num_heads):
+    """The size of one head, d_k = d_v = d_model / num_heads.
+
+    Args:
+        d_model: int, the model width. num_heads: int >= 1, the number of heads.
+    Returns:
+        int, d_model // num_heads. Example: head_dim(512, 8) == 64.
+    Raises:
+        ValueError if d_model is not divisible by num_heads (the heads must tile d_model
+        exactly, or concatenating them would not give back d_model).
+    """
+    ### BEGIN SOLUTION
+    if d_model % num_heads != 0:
+        raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
+    return d_model // num_heads
+    ### END SOLUTION
+
+
+# %%
+# Try it
+print(head_dim(512, 8), head_dim(768, 12), head_dim(12288, 96))  # 64 64 128
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_head_dim_values", "points": 1}
+"""head_dim gives the paper's 512 / 8 = 64 as an int."""
+_d = head_dim(512, 8)
+assert _d == 64 and isinstance(_d, int), f"head_dim(512, 8) should be the int 64, got {_d!r} (use // for an int)"
+### BEGIN HIDDEN TESTS
+for (_dm, _h), _ref in {(768, 12): 64, (12288, 96): 128, (1600, 25): 64, (12, 3): 4, (7, 1): 7, (6, 6): 1}.items():
+    _got = head_dim(_dm, _h)
+    assert _got == _ref and isinstance(_got, int), f"head_dim({_dm}, {_h}) should be {_ref}, got {_got!r}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_head_dim_rejects_indivisible", "points": 1}
+"""head_dim raises ValueError when the heads cannot tile d_model exactly."""
+try:
+    _got = head_dim(10, 4)
+except ValueError:
+    _got = "ValueError"
+except Exception as _e:  # noqa: BLE001 - report which exception was raised instead
+    _got = type(_e).__name__
+assert _got == "ValueError", f"head_dim(10, 4) should raise ValueError (10 is not divisible by 4), got {_got!r}"
+### BEGIN HIDDEN TESTS
+for _dm, _h in [(512, 7), (100, 8), (3, 6)]:
+    try:
+        _got = head_dim(_dm, _h)
+    except ValueError:
+        _got = "ValueError"
+    except Exception as _e:  # noqa: BLE001
+        _got = type(_e).__name__
+    assert _got == "ValueError", f"head_dim({_dm}, {_h}) should raise ValueError, got {_got!r}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Question — the design (2 points, graded by hand)
+# (a) Your design: how many heads for $d_\text{model} = 512$, what head size, and how are the
+# head outputs combined? (b) Why is each head $d_\text{model}/h$ wide rather than
+# $d_\text{model}$? (c) Why concatenate and multiply by $W^O$, rather than simply *average* the
+# $h$ head outputs?
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_design", "points": 2}
+# **Model answer.** (a) As in the paper: $h = 8$ heads of $d_k = d_v = 512/8 = 64$; the 8
+# outputs of size 64 are concatenated into one 512-vector and multiplied by
+# $W^O \in \mathbb{R}^{512\times512}$ (plus a bias in PyTorch). (b) So that the total width,
+# and therefore the cost (the projections, $QK^\top$ and the weighted sum of the values) and the
+# number of parameters, stays that of one head of width $d_\text{model}$: more heads for free,
+# and the output of the concatenation is again $d_\text{model}$ wide. (c) Averaging would add
+# the heads' results on top of each other in the same coordinates — exactly the blur that
+# multiple heads were meant to avoid — and would force all heads to use one common value space.
+# Concatenation keeps each head's result in its own slots, and $W^O$ is a learned mix that
+# decides how much of each head goes into each output dimension (it can emulate averaging if
+# that helps, but it is not forced to).
+# *Full marks:* 8 × 64, concat + $W^O$, and the equal-cost argument (1 pt); why not average (1 pt).
+
+# %% [markdown]
+# ## 3. Splitting into heads and merging back
+#
+# **Theory hint.** Computing $h$ separate projections $XW_i^Q$ is the same as computing one big
+# projection $XW^Q$ with $W^Q = [W_1^Q \mid W_2^Q \mid \dots \mid W_h^Q]$ (the blocks side by
+# side) and then cutting its $d_\text{model}$ output features into $h$ consecutive chunks of
+# $d_\text{head}$: features $0..d_\text{head}-1$ belong to head 0, the next $d_\text{head}$ to
+# head 1, and so on. That is how every library implements it. For the batched attention we
+# then want the heads as a *batch-like* axis in front of the positions:
+#
+# `(B, T, d_model)` → view as `(B, T, H, d_head)` → swap axes 1 and 2 → `(B, H, T, d_head)`
+#
+# **Real-world example — a spreadsheet.** A row per word, 12 columns of features. Cut the
+# columns into 3 blocks of 4 and put the blocks on 3 separate sheets: every sheet still has
+# one row per word. What you must *not* do is pour the cells into 3 sheets in reading order:
+# sheet 1 would get all 12 columns of the first words, and a "row" would mix features of
+# different words. In PyTorch that wrong version is `x.reshape(B, H, T, d_head)` — the shape is
+# right, the content is scrambled, and no error is raised.
+#
+# ### Exercise 2 — split the heads (3 points)
+
+# %% nbgrader={"solution": true, "grade_id": "split_heads"}
+def split_heads(x, num_heads):
+    """Cut the feature axis into num_heads consecutive chunks and move heads before positions.
+
+    Args:
+        x: tensor (B, T, D), D divisible by num_heads.
+        num_heads: H.
+    Returns:
+        tensor (B, H, T, D // H) with out[b, h, t, :] == x[b, t, h*d_head:(h+1)*d_head].
+    Example: x of shape (2, 5, 12), num_heads=3 -> shape (2, 3, 5, 4), and
+        out[0, 1, 2] == x[0, 2, 4:8] (head 1 of position 2).
+    Hints: x.reshape(B, T, H, d_head) then .transpose(1, 2) (or .permute(0, 2, 1, 3)).
+        A plain reshape to (B, H, T, d_head) has the right shape but mixes positions.
+    """
+    ### BEGIN SOLUTION
+    B, T, D = x.shape
+    d_head = D // num_heads
+    return x.reshape(B, T, num_heads, d_head).transpose(1, 2)  # (B, H, T, d_head)
+    ### END SOLUTION
+
+
+# %%
+# Try it: number the features so you can see where each one goes.
+x_demo = torch.arange(2 * 3 * 6).reshape(2, 3, 6)   # (B=2, T=3, D=6)
+print(x_demo[0])
+print(split_heads(x_demo, 2)[0])                    # (H=2, T=3, d_head=3): head 0 = columns 0-2
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_shape", "points": 1}
+"""split_heads turns (B, T, D) into (B, H, T, D/H)."""
+_x = torch.zeros(2, 5, 12)
+_s = tuple(split_heads(_x, 3).shape)
+assert _s == (2, 3, 5, 4), f"split_heads of a (2, 5, 12) tensor with 3 heads should have shape (2, 3, 5, 4), got {_s}"
+### BEGIN HIDDEN TESTS
+for _B, _T, _H, _dh in [(1, 7, 2, 3), (3, 4, 5, 2), (2, 6, 1, 8), (4, 2, 8, 1)]:
+    _s = tuple(split_heads(torch.zeros(_B, _T, _H * _dh), _H).shape)
+    assert _s == (_B, _H, _T, _dh), f"split_heads of ({_B}, {_T}, {_H * _dh}) with {_H} heads should be {(_B, _H, _T, _dh)}, got {_s}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_keeps_positions_apart", "points": 1}
+"""split_heads keeps every position's features at that position (no mixing of positions)."""
+_x = torch.arange(5.0).reshape(1, 5, 1).expand(2, 5, 12)   # x[b, t, :] == t
+_out = split_heads(_x, 3)
+_bad = [(_h, _t) for _h in range(3) for _t in range(5) if not torch.all(_out[0, _h, _t] == _t)]
+assert not _bad, (f"out[b, h, t] must hold features of position t only, but (head, position) {_bad[:3]} "
+                  "hold other positions' features: a plain reshape to (B, H, T, d_head) mixes positions; "
+                  "reshape to (B, T, H, d_head), then transpose(1, 2)")
+### BEGIN HIDDEN TESTS
+for _B, _T, _H, _dh, _dt in [(2, 7, 3, 4, torch.float32), (3, 4, 5, 2, torch.float64), (1, 9, 2, 6, torch.float32)]:
+    _x = torch.arange(_T, dtype=_dt).reshape(1, _T, 1).expand(_B, _T, _H * _dh).clone()
+    _x = _x + 100 * torch.arange(_B, dtype=_dt).reshape(_B, 1, 1)
+    _ref = _x[:, :, :1].reshape(_B, 1, _T, 1).expand(_B, _H, _T, _dh)
+    _out = split_heads(_x, _H)
+    assert tuple(_out.shape) == (_B, _H, _T, _dh) and torch.equal(_out, _ref), \
+        f"positions (or batch elements) are mixed for x of shape {(_B, _T, _H * _dh)} with {_H} heads"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_feature_order", "points": 1}
+"""Head h gets the consecutive features h*d_head ... (h+1)*d_head - 1."""
+_x = torch.arange(12.0).expand(2, 5, 12)                   # x[b, t, j] == j
+_out = split_heads(_x, 3)
+assert torch.equal(_out[0, 1, 2], torch.tensor([4.0, 5.0, 6.0, 7.0])), (
+    f"head 1 should get features 4..7, got {_out[0, 1, 2].tolist()}"
+    + (" (you split D into (d_head, H); it must be (H, d_head): x.reshape(B, T, H, d_head))"
+       if torch.equal(_out[0, 1, 2], torch.tensor([1.0, 4.0, 7.0, 10.0])) else ""))
+### BEGIN HIDDEN TESTS
+for _B, _T, _H, _dh, _dt in [(2, 7, 3, 4, torch.float32), (3, 4, 5, 2, torch.float64), (1, 3, 4, 6, torch.float32)]:
+    _x = torch.arange(_H * _dh, dtype=_dt).expand(_B, _T, _H * _dh).clone()
+    _ref = torch.arange(_H * _dh, dtype=_dt).reshape(1, _H, 1, _dh).expand(_B, _H, _T, _dh)
+    assert torch.equal(split_heads(_x, _H), _ref), f"wrong features in the heads for D = {_H} x {_dh}"
+# everything together, random values
+_g = torch.Generator().manual_seed(3)
+_x = torch.randn(3, 5, 14, generator=_g, dtype=torch.float64)
+assert torch.equal(split_heads(_x, 7), _x.view(3, 5, 7, 2).transpose(1, 2)), "split_heads is wrong on random input"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 3 — merge the heads back (2 points)
+#
+# After attention every head has an output of shape `(B, H, T, d_head)`. Concatenating the heads
+# for every position is the inverse of `split_heads`: swap the axes back to `(B, T, H, d_head)`
+# and flatten the last two into `H * d_head`.
+#
+# *A PyTorch detail:* after a `transpose` a tensor is not contiguous in memory, and `.view`
+# refuses to flatten it. Use `.reshape` (which copies when it must) or `.contiguous().view(...)`.
+
+# %% nbgrader={"solution": true, "grade_id": "merge_heads"}
+def merge_heads(x):
+    """Concatenate the heads of every position: the inverse of split_heads.
+
+    Args:
+        x: tensor (B, H, T, d_head), possibly not contiguous.
+    Returns:
+        tensor (B, T, H * d_head) with out[b, t, h*d_head:(h+1)*d_head] == x[b, h, t, :].
+    Example: merge_heads(split_heads(x, 3)) equals x.
+    """
+    ### BEGIN SOLUTION
+    B, H, T, d_head = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * d_head)  # (B, T, H * d_head)
+    ### END SOLUTION
+
+
+# %%
+# Try it
+print(merge_heads(split_heads(x_demo, 2))[0])  # x_demo[0] again
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_merge_heads_values", "points": 1}
+"""merge_heads puts head h of position t into features h*d_head ... of position t."""
+_y = torch.arange(2 * 3 * 5 * 4, dtype=torch.float32).reshape(2, 3, 5, 4)  # (B, H, T, d_head)
+_m = merge_heads(_y)
+assert tuple(_m.shape) == (2, 5, 12), f"merging (2, 3, 5, 4) should give shape (2, 5, 12), got {tuple(_m.shape)}"
+assert torch.equal(_m[1, 2, 4:8], _y[1, 1, 2]), (f"out[1, 2, 4:8] should be head 1 of position 2 = {_y[1, 1, 2].tolist()}, "
+                                                 f"got {_m[1, 2, 4:8].tolist()} (transpose back before reshaping)")
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(4)
+for _B, _H, _T, _dh, _dt in [(2, 3, 7, 4, torch.float32), (3, 5, 4, 2, torch.float64), (1, 1, 6, 5, torch.float32)]:
+    _y = torch.randn(_B, _H, _T, _dh, generator=_g, dtype=_dt)
+    _ref = torch.cat([_y[:, _h] for _h in range(_H)], dim=-1)
+    assert torch.equal(merge_heads(_y), _ref), f"merge_heads is wrong for input of shape {(_B, _H, _T, _dh)}"
+    _nc = torch.randn(_B, _T, _H, _dh, generator=_g, dtype=_dt).transpose(1, 2)  # not contiguous
+    try:
+        _got = merge_heads(_nc)
+    except RuntimeError as _e:
+        raise AssertionError(f"merge_heads fails on a non-contiguous tensor (use reshape, not view): {_e}") from None
+    assert torch.equal(_got, torch.cat([_nc[:, _h] for _h in range(_H)], dim=-1)), "merge_heads is wrong for a non-contiguous input"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_merge_round_trip", "points": 1}
+"""merge_heads(split_heads(x, H)) gives x back, and split_heads(merge_heads(y), H) gives y back."""
+_g = torch.Generator().manual_seed(5)
+_x = torch.randn(2, 5, 12, generator=_g)
+_back = merge_heads(split_heads(_x, 3))
+assert tuple(_back.shape) == (2, 5, 12) and torch.equal(_back, _x), "merge_heads(split_heads(x, 3)) should be exactly x"
+### BEGIN HIDDEN TESTS
+for _B, _T, _H, _dh in [(3, 4, 5, 2), (1, 7, 2, 6), (2, 3, 6, 1)]:
+    _x = torch.randn(_B, _T, _H * _dh, generator=_g, dtype=torch.float64)
+    assert torch.equal(merge_heads(split_heads(_x, _H)), _x), f"round trip fails for x of shape {tuple(_x.shape)}, {_H} heads"
+    _y = torch.randn(_B, _H, _T, _dh, generator=_g)
+    assert torch.equal(split_heads(merge_heads(_y), _H), _y), f"split_heads(merge_heads(y)) != y for y of shape {tuple(_y.shape)}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. The multi-head attention module
+#
+# **Theory hint.** Put the pieces together (shapes for self-attention with $T_q = T_k = T$):
+#
+# | step | operation | shape |
+# |---|---|---|
+# | project | `Q = W_q(query)`, `K = W_k(key)`, `V = W_v(value)` | `(B, T, d_model)` |
+# | split | `split_heads(Q, H)`, same for K, V | `(B, H, T, d_head)` |
+# | attend | `scaled_dot_product_attention(Q, K, V, mask)` | out `(B, H, T, d_head)`, weights `(B, H, T, T)` |
+# | merge | `merge_heads(out)` | `(B, T, d_model)` |
+# | mix | `W_o(...)` | `(B, T, d_model)` |
+#
+# Note that the scale inside each head is $1/\sqrt{d_\text{head}}$ — the size of the vectors
+# whose dot products are taken — not $1/\sqrt{d_\text{model}}$.
+#
+# **Self- and cross-attention.** In *self*-attention `query`, `key` and `value` are the same
+# sequence. In the decoder's *cross*-attention (Part 5) the queries come from the sequence being
+# generated ($T_q$ positions) and the keys and values from the encoder's output ($T_k$
+# positions), so $T_q \neq T_k$: your module must not assume they are equal.
+#
+# **Masks.** `mask` is boolean, **True = may attend**, and must broadcast to the weights'
+# shape `(B, H, T_q, T_k)`; the same mask is applied in every head. Shapes you should accept:
+# - `(T_q, T_k)` — one mask for everything, e.g. a causal mask `torch.tril(...)`;
+# - `(B, 1, 1, T_k)` — padding: batch element `b` may not attend to its padded keys;
+# - `(B, 1, T_q, T_k)` — one mask per batch element; `(B, H, T_q, T_k)` — per head too.
+#
+# (A `(B, T_q, T_k)` mask does *not* broadcast correctly — its `B` would line up with `H`; add
+# the head axis with `mask[:, None]`.) If you pass `mask` straight to the given attention
+# function, all of these work.
+#
+# ⚠️ **PyTorch's `nn.MultiheadAttention` uses the opposite convention**: its `attn_mask` and
+# `key_padding_mask` are True where attention is **blocked**. To get the same result from it,
+# pass `attn_mask=~mask`. The hidden tests do exactly that with your weights.
+#
+# **A fully masked query** (every key blocked) gets all-zero weights in every head, so all head
+# outputs are zero, and the module's output for it is `W_o(0) = W_o.bias` — consistent with
+# Part 2, and never `nan`. (`nn.MultiheadAttention` returns `nan` there.)
+#
+# ### Exercise 4 — `MultiHeadAttention` (9 points)
+# Use `nn.Linear(d_model, d_model)` (with bias, as `nn.MultiheadAttention`) for `W_q`, `W_k`,
+# `W_v` and `W_o`, and your `head_dim`, `split_heads`, `merge_heads` and the given attention.
+
+# %% nbgrader={"solution": true, "grade_id": "multi_head_attention"}
+class MultiHeadAttention(nn.Module):
+    """Multi-head scaled dot-product attention (Vaswani et al., 2017, §3.2.2).
+
+    Args (constructor):
+        d_model: the model width. num_heads: H, must divide d_model (d_head = d_model // H).
+    Attributes:
+        W_q, W_k, W_v, W_o: nn.Linear(d_model, d_model), with bias. Row block
+            h*d_head:(h+1)*d_head of W_q.weight (and W_k, W_v) is head h's projection.
+    forward(query, key, value, mask=None):
+        query: (B, T_q, d_model). key, value: (B, T_k, d_model) (T_k may differ from T_q).
+        mask: None or bool tensor broadcastable to (B, H, T_q, T_k), True = may attend:
+            (T_q, T_k), (B, 1, 1, T_k), (B, 1, T_q, T_k) or (B, H, T_q, T_k).
+        Returns (output (B, T_q, d_model), weights (B, H, T_q, T_k)); every weight row sums
+        to 1 over its allowed keys; a fully masked query gets zero weights and output W_o.bias.
+    Example: MultiHeadAttention(12, 3)(x, x, x) for x of shape (2, 5, 12) returns shapes
+        (2, 5, 12) and (2, 3, 5, 5).
+    """
+
+    def __init__(self, d_model, num_heads):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.d_model = d_model
+        self.num_heads = num_heads
+        self.d_head = head_dim(d_model, num_heads)
+        self.W_q = nn.Linear(d_model, d_model)
+        self.W_k = nn.Linear(d_model, d_model)
+        self.W_v = nn.Linear(d_model, d_model)
+        self.W_o = nn.Linear(d_model, d_model)
+        ### END SOLUTION
+
+    def forward(self, query, key, value, mask=None):
+        ### BEGIN SOLUTION
+        Q = split_heads(self.W_q(query), self.num_heads)               # (B, H, T_q, d_head)
+        K = split_heads(self.W_k(key), self.num_heads)                 # (B, H, T_k, d_head)
+        V = split_heads(self.W_v(value), self.num_heads)               # (B, H, T_k, d_head)
+        out, weights = scaled_dot_product_attention(Q, K, V, mask)     # (B, H, T_q, d_head), (B, H, T_q, T_k)
+        return self.W_o(merge_heads(out)), weights                     # (B, T_q, d_model)
+        ### END SOLUTION
+
+
+# %%
+# Try it: self-attention and cross-attention
+torch.manual_seed(0)
+mha = MultiHeadAttention(12, 3)
+x = torch.randn(2, 5, 12)
+out, weights = mha(x, x, x)
+print("self-attention: ", tuple(out.shape), tuple(weights.shape))     # (2, 5, 12) (2, 3, 5, 5)
+memory = torch.randn(2, 7, 12)
+out, weights = mha(x, memory, memory)
+print("cross-attention:", tuple(out.shape), tuple(weights.shape))     # (2, 5, 12) (2, 3, 5, 7)
+print("rows sum to 1:", torch.allclose(weights.sum(-1), torch.ones(2, 3, 5)))
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_layers_and_shapes", "points": 1}
+"""The module has nn.Linear(d_model, d_model) layers W_q, W_k, W_v, W_o with bias, and returns the contract's shapes."""
+torch.manual_seed(10)
+_m = MultiHeadAttention(12, 3)
+for _name in ("W_q", "W_k", "W_v", "W_o"):
+    _lin = getattr(_m, _name, None)
+    assert isinstance(_lin, nn.Linear), f"{_name} must be an nn.Linear, got {type(_lin).__name__}"
+    assert (_lin.in_features, _lin.out_features) == (12, 12), f"{_name} must map d_model=12 to 12, got {_lin}"
+    assert _lin.bias is not None, f"{_name} must have a bias (like nn.MultiheadAttention)"
+_x = torch.randn(2, 5, 12)
+with torch.no_grad():
+    _out, _w = _m(_x, _x, _x)
+assert tuple(_out.shape) == (2, 5, 12), f"output should have shape (B, T, d_model) = (2, 5, 12), got {tuple(_out.shape)}"
+assert tuple(_w.shape) == (2, 3, 5, 5), f"weights should have shape (B, H, T_q, T_k) = (2, 3, 5, 5), got {tuple(_w.shape)}"
+### BEGIN HIDDEN TESTS
+for _B, _tq, _tk, _d, _h in [(3, 4, 6, 10, 2), (1, 7, 2, 24, 6), (2, 3, 3, 8, 8), (4, 1, 5, 9, 1)]:
+    _m = MultiHeadAttention(_d, _h)
+    with torch.no_grad():
+        _out, _w = _m(torch.randn(_B, _tq, _d), torch.randn(_B, _tk, _d), torch.randn(_B, _tk, _d))
+    assert tuple(_out.shape) == (_B, _tq, _d) and tuple(_w.shape) == (_B, _h, _tq, _tk), \
+        f"shapes wrong for B={_B}, T_q={_tq}, T_k={_tk}, d_model={_d}, heads={_h}: {tuple(_out.shape)}, {tuple(_w.shape)}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_weights_are_distributions", "points": 1}
+"""Every head's weights are non-negative and sum to 1 over the keys (softmax over the last axis)."""
+torch.manual_seed(11)
+_m = MultiHeadAttention(12, 3)
+_x, _mem = torch.randn(2, 5, 12), torch.randn(2, 7, 12)
+with torch.no_grad():
+    _, _w = _m(_x, _mem, _mem)
+assert torch.all(_w >= 0), "attention weights must be non-negative"
+assert torch.allclose(_w.sum(-1), torch.ones(2, 3, 5)), \
+    f"each query's weights must sum to 1 over the 7 keys (softmax over the last axis), got sums {_w.sum(-1)[0, 0]}"
+### BEGIN HIDDEN TESTS
+for _B, _tq, _tk, _d, _h in [(3, 6, 4, 10, 5), (1, 2, 9, 16, 4)]:
+    _m = MultiHeadAttention(_d, _h)
+    with torch.no_grad():
+        _, _w = _m(torch.randn(_B, _tq, _d) * 5, torch.randn(_B, _tk, _d) * 5, torch.randn(_B, _tk, _d))
+    assert torch.all(_w >= 0) and torch.allclose(_w.sum(-1), torch.ones(_B, _h, _tq), atol=1e-5), \
+        f"weights rows must sum to 1 for B={_B}, T_q={_tq}, T_k={_tk}, heads={_h}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_scales_by_sqrt_d_head", "points": 1}
+"""Inside each head the scores are divided by sqrt(d_head), not sqrt(d_model)."""
+_m = MultiHeadAttention(4, 2)                                   # d_head = 2
+with torch.no_grad():
+    for _lin in (_m.W_q, _m.W_k, _m.W_v, _m.W_o):
+        _lin.weight.copy_(torch.eye(4))
+        _lin.bias.zero_()
+    _, _w = _m(torch.tensor([[[2.0, 0.0, 0.0, 0.0]]]), torch.tensor([[[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]),
+               torch.zeros(1, 2, 4))
+# head 0: q = (2, 0), k_0 = (1, 0), k_1 = (0, 0) -> scores (2 / sqrt(2), 0)
+_expected = math.exp(2 / math.sqrt(2)) / (math.exp(2 / math.sqrt(2)) + 1)
+_got = float(_w[0, 0, 0, 0])
+assert abs(_got - _expected) < 1e-5, (f"head 0 should give key 0 the weight {_expected:.4f}, got {_got:.4f}"
+                                      + (" (you divided by sqrt(d_model) = 2; divide by sqrt(d_head))" if abs(_got - 0.7311) < 1e-3 else "")
+                                      + (" (you forgot the scaling)" if abs(_got - 0.8808) < 1e-3 else ""))
+assert torch.allclose(_w[0, 1, 0], torch.tensor([0.5, 0.5])), f"head 1 has a zero query, its weights should be uniform, got {_w[0, 1, 0]}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_applies_output_projection", "points": 1}
+"""The merged heads go through W_o: with W_o's weight 0 the output is W_o's bias everywhere."""
+torch.manual_seed(12)
+_m = MultiHeadAttention(12, 3)
+with torch.no_grad():
+    _m.W_o.weight.zero_()
+    _m.W_o.bias.copy_(torch.arange(12.0))
+    _x = torch.randn(2, 5, 12)
+    _out, _ = _m(_x, _x, _x)
+assert torch.allclose(_out, torch.arange(12.0).expand(2, 5, 12)), \
+    "with W_o.weight = 0 and W_o.bias = [0, 1, ..., 11] every output row must be [0, 1, ..., 11]: apply W_o to the merged heads"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_self_attention_matches_torch", "points": 1}
+"""Self-attention: permutation-equivariant, and equal to nn.MultiheadAttention loaded with your weights."""
+torch.manual_seed(13)
+_m = MultiHeadAttention(12, 3)
+_x = torch.randn(1, 6, 12)
+_perm = torch.tensor([3, 0, 5, 1, 4, 2])
+with torch.no_grad():
+    _out, _ = _m(_x, _x, _x)
+    _out_p, _ = _m(_x[:, _perm], _x[:, _perm], _x[:, _perm])
+assert torch.allclose(_out_p, _out[:, _perm], atol=1e-5), \
+    "shuffling the input positions must shuffle the outputs the same way (self-attention is permutation-equivariant); are positions mixed in split/merge?"
+### BEGIN HIDDEN TESTS
+def _torch_mha(_m, _h, _q, _k, _v, _mask=None):
+    _ref = nn.MultiheadAttention(_q.shape[-1], _h, bias=True, batch_first=True).to(_q.dtype)
+    _ref.in_proj_weight.copy_(torch.cat([_m.W_q.weight, _m.W_k.weight, _m.W_v.weight]))
+    _ref.in_proj_bias.copy_(torch.cat([_m.W_q.bias, _m.W_k.bias, _m.W_v.bias]))
+    _ref.out_proj.weight.copy_(_m.W_o.weight)
+    _ref.out_proj.bias.copy_(_m.W_o.bias)
+    _am = None if _mask is None else (~_mask).expand(_q.shape[0], _h, _q.shape[1], _k.shape[1]).reshape(-1, _q.shape[1], _k.shape[1])
+    return _ref(_q, _k, _v, attn_mask=_am, need_weights=True, average_attn_weights=False)
+_g = torch.Generator().manual_seed(14)
+with torch.no_grad(), warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _T, _d, _h, _dt in [(2, 5, 12, 3, torch.float32), (3, 7, 20, 4, torch.float64), (4, 3, 6, 1, torch.float32), (1, 9, 16, 8, torch.float64)]:
+        _m = MultiHeadAttention(_d, _h).to(_dt)
+        for _lin in (_m.W_q, _m.W_k, _m.W_v, _m.W_o):
+            _lin.weight.copy_(torch.randn(_d, _d, generator=_g, dtype=_dt) / math.sqrt(_d))
+            _lin.bias.copy_(torch.randn(_d, generator=_g, dtype=_dt) * 0.5)
+        _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dt) * 2
+        _out, _w = _m(_x, _x, _x)
+        _ro, _rw = _torch_mha(_m, _h, _x, _x, _x)
+        assert torch.allclose(_out.double(), _ro.double(), rtol=1e-4, atol=1e-5), \
+            f"output differs from nn.MultiheadAttention (B={_B}, T={_T}, d_model={_d}, heads={_h}, {_dt})"
+        assert torch.allclose(_w.double(), _rw.double(), rtol=1e-4, atol=1e-5), \
+            f"per-head weights differ from nn.MultiheadAttention (B={_B}, T={_T}, d_model={_d}, heads={_h}, {_dt})"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_cross_attention_matches_torch", "points": 1}
+"""Cross-attention (T_q != T_k, separate key and value): each query is independent, and it matches nn.MultiheadAttention."""
+torch.manual_seed(15)
+_m = MultiHeadAttention(12, 4)
+_q, _k, _v = torch.randn(2, 3, 12), torch.randn(2, 7, 12), torch.randn(2, 7, 12)
+with torch.no_grad():
+    _out, _w = _m(_q, _k, _v)
+    _out1, _ = _m(_q[:, 1:2], _k, _v)
+assert tuple(_w.shape) == (2, 4, 3, 7), f"cross-attention weights should have shape (2, 4, 3, 7), got {tuple(_w.shape)}"
+assert torch.allclose(_out1[:, 0], _out[:, 1], atol=1e-5), "query 1 alone must give the same output as inside the batch of queries: are positions mixed?"
+### BEGIN HIDDEN TESTS
+def _torch_mha(_m, _h, _q, _k, _v, _mask=None):
+    _ref = nn.MultiheadAttention(_q.shape[-1], _h, bias=True, batch_first=True).to(_q.dtype)
+    _ref.in_proj_weight.copy_(torch.cat([_m.W_q.weight, _m.W_k.weight, _m.W_v.weight]))
+    _ref.in_proj_bias.copy_(torch.cat([_m.W_q.bias, _m.W_k.bias, _m.W_v.bias]))
+    _ref.out_proj.weight.copy_(_m.W_o.weight)
+    _ref.out_proj.bias.copy_(_m.W_o.bias)
+    _am = None if _mask is None else (~_mask).expand(_q.shape[0], _h, _q.shape[1], _k.shape[1]).reshape(-1, _q.shape[1], _k.shape[1])
+    return _ref(_q, _k, _v, attn_mask=_am, need_weights=True, average_attn_weights=False)
+_g = torch.Generator().manual_seed(16)
+with torch.no_grad(), warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _tq, _tk, _d, _h, _dt in [(2, 3, 7, 12, 4, torch.float32), (3, 8, 2, 10, 5, torch.float64), (1, 4, 9, 18, 3, torch.float32)]:
+        _m = MultiHeadAttention(_d, _h).to(_dt)
+        for _lin in (_m.W_q, _m.W_k, _m.W_v, _m.W_o):
+            _lin.weight.copy_(torch.randn(_d, _d, generator=_g, dtype=_dt) / math.sqrt(_d))
+            _lin.bias.copy_(torch.randn(_d, generator=_g, dtype=_dt) * 0.5)
+        _q = torch.randn(_B, _tq, _d, generator=_g, dtype=_dt) * 2
+        _k = torch.randn(_B, _tk, _d, generator=_g, dtype=_dt) * 2
+        _v = torch.randn(_B, _tk, _d, generator=_g, dtype=_dt)
+        _out, _w = _m(_q, _k, _v)
+        _ro, _rw = _torch_mha(_m, _h, _q, _k, _v)
+        assert torch.allclose(_out.double(), _ro.double(), rtol=1e-4, atol=1e-5), \
+            f"cross-attention output differs from nn.MultiheadAttention (B={_B}, T_q={_tq}, T_k={_tk}, d_model={_d}, heads={_h}); keys from `key`, values from `value`?"
+        assert torch.allclose(_w.double(), _rw.double(), rtol=1e-4, atol=1e-5), \
+            f"cross-attention weights differ from nn.MultiheadAttention (B={_B}, T_q={_tq}, T_k={_tk}, d_model={_d}, heads={_h})"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_mask_matches_torch", "points": 1}
+"""Masks (True = may attend): causal masks hide the future in every head; masked attention matches nn.MultiheadAttention(attn_mask=~mask)."""
+torch.manual_seed(17)
+_m = MultiHeadAttention(12, 3)
+_x = torch.randn(1, 6, 12)
+_causal = torch.tril(torch.ones(6, 6, dtype=torch.bool))
+_x2 = _x.clone()
+_x2[:, 4:] = 10.0                                               # change positions 4 and 5 only
+with torch.no_grad():
+    _out, _w = _m(_x, _x, _x, mask=_causal)
+    _out2, _ = _m(_x2, _x2, _x2, mask=_causal)
+assert torch.all(_w.masked_select(~_causal) == 0), "weights above the diagonal must be exactly 0 in every head (True = may attend, not blocked)"
+assert torch.allclose(_out[:, :4], _out2[:, :4], atol=1e-5), "outputs 0-3 changed when only positions 4-5 changed: the causal mask lets queries see the future"
+### BEGIN HIDDEN TESTS
+def _torch_mha(_m, _h, _q, _k, _v, _mask=None):
+    _ref = nn.MultiheadAttention(_q.shape[-1], _h, bias=True, batch_first=True).to(_q.dtype)
+    _ref.in_proj_weight.copy_(torch.cat([_m.W_q.weight, _m.W_k.weight, _m.W_v.weight]))
+    _ref.in_proj_bias.copy_(torch.cat([_m.W_q.bias, _m.W_k.bias, _m.W_v.bias]))
+    _ref.out_proj.weight.copy_(_m.W_o.weight)
+    _ref.out_proj.bias.copy_(_m.W_o.bias)
+    _am = None if _mask is None else (~_mask).expand(_q.shape[0], _h, _q.shape[1], _k.shape[1]).reshape(-1, _q.shape[1], _k.shape[1])
+    return _ref(_q, _k, _v, attn_mask=_am, need_weights=True, average_attn_weights=False)
+_g = torch.Generator().manual_seed(18)
+with torch.no_grad(), warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _B, _tq, _tk, _d, _h, _dt in [(2, 5, 5, 12, 3, torch.float32), (3, 4, 6, 10, 2, torch.float64), (2, 7, 3, 20, 5, torch.float32)]:
+        _m = MultiHeadAttention(_d, _h).to(_dt)
+        for _lin in (_m.W_q, _m.W_k, _m.W_v, _m.W_o):
+            _lin.weight.copy_(torch.randn(_d, _d, generator=_g, dtype=_dt) / math.sqrt(_d))
+            _lin.bias.copy_(torch.randn(_d, generator=_g, dtype=_dt) * 0.5)
+        _q = torch.randn(_B, _tq, _d, generator=_g, dtype=_dt) * 2
+        _kv = torch.randn(_B, _tk, _d, generator=_g, dtype=_dt) * 2
+        _lengths = torch.randint(1, _tk + 1, (_B,), generator=_g)
+        _masks = [torch.arange(_tk).reshape(1, 1, 1, _tk) < _lengths.reshape(_B, 1, 1, 1),   # padding (B, 1, 1, T_k)
+                  torch.rand(_B, 1, _tq, _tk, generator=_g) < 0.6,                            # per example (B, 1, T_q, T_k)
+                  torch.rand(_B, _h, _tq, _tk, generator=_g) < 0.5,                           # per head (B, H, T_q, T_k)
+                  torch.rand(_tq, _tk, generator=_g) < 0.7]                                   # shared (T_q, T_k)
+        if _tq == _tk:
+            _masks.append(torch.tril(torch.ones(_tq, _tk, dtype=torch.bool)))                 # causal (T, T)
+        for _mask in _masks:
+            _mask = _mask.clone()
+            _mask[..., 0] |= ~_mask.any(-1)      # at least one key per row: PyTorch gives nan otherwise
+            _out, _w = _m(_q, _kv, _kv, mask=_mask)
+            _ro, _rw = _torch_mha(_m, _h, _q, _kv, _kv, _mask)
+            assert torch.allclose(_out.double(), _ro.double(), rtol=1e-4, atol=1e-5), \
+                f"masked output differs from nn.MultiheadAttention(attn_mask=~mask) for a mask of shape {tuple(_mask.shape)} (is True = may attend?)"
+            assert torch.allclose(_w.double(), _rw.double(), rtol=1e-4, atol=1e-5), \
+                f"masked weights differ from nn.MultiheadAttention for a mask of shape {tuple(_mask.shape)}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_fully_masked_query", "points": 1}
+"""A query that may attend to nothing gets zero weights in every head and the output W_o.bias, not nan."""
+torch.manual_seed(19)
+_m = MultiHeadAttention(12, 3)
+_x = torch.randn(1, 4, 12)
+_mask = torch.ones(4, 4, dtype=torch.bool)
+_mask[2] = False                                                # query 2 may attend to nothing
+with torch.no_grad(), warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    _out, _w = _m(_x, _x, _x, mask=_mask)
+assert not torch.isnan(_out).any() and not torch.isnan(_w).any(), "a fully masked query produced nan"
+assert torch.all(_w[0, :, 2] == 0), f"the fully masked query must get zero weights in every head, got {_w[0, :, 2]}"
+assert torch.allclose(_out[0, 2], _m.W_o.bias), f"its output must be W_o applied to zeros = W_o.bias, got {_out[0, 2]}"
+assert torch.allclose(_w[0, :, 0].sum(-1), torch.ones(3)), "the other queries must be unaffected (rows sum to 1)"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_heads_use_their_own_features", "points": 1}
+"""Head h uses rows h*d_head ... (h+1)*d_head - 1 of W_q: changing head 0's rows changes only head 0's weights."""
+torch.manual_seed(20)
+_m = MultiHeadAttention(12, 3)                                  # d_head = 4
+_x = torch.randn(2, 5, 12)
+with torch.no_grad():
+    _, _w = _m(_x, _x, _x)
+    _m.W_q.weight[:4] *= -3.0                                   # head 0's query projection only
+    _, _w2 = _m(_x, _x, _x)
+_changed = [_h for _h in range(3) if not torch.allclose(_w[:, _h], _w2[:, _h])]
+assert _changed == [0], (f"changing rows 0-3 of W_q should change the weights of head 0 only, but heads {_changed} changed: "
+                         "head h must use the consecutive features h*d_head ... (split D into (H, d_head))")
+
+# %% [markdown]
+# ## 5. How many parameters?
+#
+# **Theory hint.** Each of the four `nn.Linear(d_model, d_model)` layers has a
+# $d_\text{model}\times d_\text{model}$ weight and a $d_\text{model}$ bias. Notice what is *not*
+# in the count: the number of heads. Splitting into heads re-arranges the same projection; it
+# does not add weights. (The paper's formulas have no biases; PyTorch's `nn.MultiheadAttention`
+# and this course's module do, as does BERT.)
+#
+# ### Exercise 5 — count the parameters (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "mha_param_count"}
+def mha_param_count(d_model, num_heads):
+    """Number of learned parameters of MultiHeadAttention(d_model, num_heads), biases included.
+
+    Args:
+        d_model: the model width. num_heads: the number of heads (divides d_model).
+    Returns:
+        int. Example: mha_param_count(4, 2) == 80 (four 4x4 weights + four biases of 4).
+    """
+    ### BEGIN SOLUTION
+    return 4 * d_model * d_model + 4 * d_model
+    ### END SOLUTION
+
+
+# %%
+# Try it: your formula against your module
+for d, h in [(12, 3), (512, 8), (512, 1), (768, 12)]:
+    n_module = sum(p.numel() for p in MultiHeadAttention(d, h).parameters())
+    print(f"d_model={d:4d}, heads={h:2d}: formula {mha_param_count(d, h):>10,}, your module {n_module:>10,}")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_param_count_paper", "points": 1}
+"""mha_param_count counts the four weight matrices and the four biases."""
+_got = mha_param_count(4, 2)
+assert _got == 80, (f"mha_param_count(4, 2) should be 4 * 4*4 + 4 * 4 = 80, got {_got}"
+                    + (" (you forgot the biases)" if _got == 64 else "")
+                    + (" (you forgot W_o)" if _got == 60 else ""))
+### BEGIN HIDDEN TESTS
+assert mha_param_count(512, 8) == 1_050_624, f"mha_param_count(512, 8) should be 1,050,624, got {mha_param_count(512, 8)}"
+assert mha_param_count(768, 12) == 2_362_368, f"mha_param_count(768, 12) should be 2,362,368, got {mha_param_count(768, 12)}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_param_count_matches_modules", "points": 1}
+"""mha_param_count equals the number of parameters of real modules, whatever the number of heads."""
+_n = sum(_p.numel() for _p in MultiHeadAttention(12, 3).parameters())
+assert mha_param_count(12, 3) == _n, f"mha_param_count(12, 3) = {mha_param_count(12, 3)} but your module has {_n} parameters"
+### BEGIN HIDDEN TESTS
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _d, _h in [(12, 1), (12, 6), (20, 4), (64, 8), (30, 5)]:
+        _ref = sum(_p.numel() for _p in nn.MultiheadAttention(_d, _h, bias=True, batch_first=True).parameters())
+        assert mha_param_count(_d, _h) == _ref, f"mha_param_count({_d}, {_h}) = {mha_param_count(_d, _h)}, nn.MultiheadAttention has {_ref}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Discovery.** One attention layer of the Transformer base model has
+# $4\cdot512^2 + 4\cdot512 = 1{,}050{,}624$ parameters, with 1 head or with 8. In BERT-base
+# (109,482,240 parameters in all) the 12 self-attention layers hold
+# $12 \times 2{,}362{,}368 = 28{,}348{,}416$ of them, about 26%; most of the rest sits in the
+# feed-forward layers and the embeddings (Part 5).
+
+# %% [markdown]
+# ## 6. Looking inside the heads
+#
+# Each head has its own attention matrix: `weights[b, h]` is a `(T_q, T_k)` heatmap. First,
+# a freshly initialised module on "The bank by the river bank", with random word vectors:
+
+# %% nbgrader={"locked": true, "grade_id": "heatmap_helper"}
+def plot_heads(weights, words, title):
+    """Draw the (H, T, T) attention weights of one sentence as H heatmaps side by side."""
+    H = weights.shape[0]
+    fig, axes = plt.subplots(1, H, figsize=(3.1 * H, 3.5))
+    for h, ax in enumerate(np.atleast_1d(axes)):
+        ax.imshow(weights[h].detach().numpy(), cmap="viridis", vmin=0, vmax=1)
+        ax.set_xticks(range(len(words)), words, rotation=60, ha="right", fontsize=8)
+        ax.set_yticks(range(len(words)), words, fontsize=8)
+        ax.set(xlabel="key", ylabel="query" if h == 0 else None, title=f"head {h + 1}")
+    fig.suptitle(title)
+    plt.tight_layout()
+    plt.show()
+
+
+words = "The bank by the river bank".split()
+
+# %%
+torch.manual_seed(0)
+embedding = {w: torch.randn(16) for w in ("the", "bank", "by", "river")}
+X_random = torch.stack([embedding[w.lower()] for w in words])[None]      # (1, T=6, d_model=16)
+random_mha = MultiHeadAttention(16, 4)
+with torch.no_grad():
+    _, w_random = random_mha(X_random, X_random, X_random)
+plot_heads(w_random[0], words, "4 heads with random weights: nothing to see")
+
+# %% [markdown]
+# Random projections give diffuse, unremarkable patterns: nothing in them was *learned*. To
+# see what specialised heads look like, we set the weights **by hand** below — word-identity
+# features plus two position features ($\cos p\theta$, $\sin p\theta$, a first taste of Part 4)
+# — so that the four heads implement the visual example of section 2: determiner, meaning,
+# previous word, same word. A trained model finds such projections itself, from data.
+
+# %% nbgrader={"locked": true, "grade_id": "hand_made_heads"}
+def hand_made_heads():
+    """A MultiHeadAttention(16, 4) whose heads do the jobs of the 'bank' table, and its input."""
+    vocab = ["the", "bank", "by", "river"]
+    theta = 0.8
+    X = torch.zeros(1, len(words), 16)
+    for p, w in enumerate(words):
+        X[0, p, vocab.index(w.lower())] = 1.0                               # word identity: features 0-3
+        X[0, p, 4], X[0, p, 5] = math.cos(p * theta), math.sin(p * theta)    # position: features 4-5
+    Wq, Wk = torch.zeros(16, 16), torch.zeros(16, 16)
+    # head 1 (rows 0-3), syntax: nouns ("bank", "river") look for the determiner "the"
+    Wq[0, 1] = Wq[0, 3] = 6.0
+    Wk[0, 0] = 1.0
+    # head 2 (rows 4-7), meaning: "bank" looks for "river"
+    Wq[4, 1] = 8.0
+    Wk[4, 3] = 1.0
+    # head 3 (rows 8-11), position: position p looks for position p - 1 (a rotation by -theta)
+    c, s = 24 * math.cos(theta), 24 * math.sin(theta)
+    Wq[8, 4], Wq[8, 5], Wq[9, 4], Wq[9, 5] = c, s, -s, c
+    Wk[8, 4] = Wk[9, 5] = 1.0
+    # head 4 (rows 12-15), same word: every word looks for copies of itself
+    for i in range(4):
+        Wq[12 + i, i], Wk[12 + i, i] = 8.0, 1.0
+    mha = MultiHeadAttention(16, 4)
+    with torch.no_grad():
+        for lin, W in ((mha.W_q, Wq), (mha.W_k, Wk), (mha.W_v, torch.eye(16)), (mha.W_o, torch.eye(16))):
+            lin.weight.copy_(W)
+            lin.bias.zero_()
+    return mha, X
+
+
+# %%
+hand_mha, X_hand = hand_made_heads()
+with torch.no_grad():
+    _, w_hand = hand_mha(X_hand, X_hand, X_hand)
+plot_heads(w_hand[0], words, "4 hand-made heads: syntax, meaning, position, same word")
+for h, job in enumerate(["determiner", "meaning", "previous word", "same word"]):
+    print(f"head {h + 1} ({job:13s}): the first 'bank' attends most to '{words[int(w_hand[0, h, 1].argmax())]}'")
+
+# %% [markdown]
+# Words whose query is zero in a head (for example "by" in heads 1 and 2) spread their weight
+# uniformly: they "ask for nothing" in that head — the same effect as in Part 2.
+#
+# **What trained heads do.** Clark et al. (2019, *What Does BERT Look At?*) found BERT heads
+# that attend to the previous or next token, to the determiner of a noun, to the direct object
+# of a verb, or to coreferent mentions — and many heads that attend broadly or to the
+# separator token. Not every head is useful: Michel et al. (2019, *Are Sixteen Heads Really
+# Better than One?*) removed many heads of a trained model with little loss. In **Part 6** you
+# train a small transformer and can plot its heads with the same `plot_heads`.
+#
+# ## 7. The cost of heads
+#
+# **Theory hint.** Count the multiply-adds of the matrix products of multi-head self-attention
+# on one sequence of $T$ positions (batch 1): the projections $Q, K, V$ and the output
+# projection each multiply a $T\times d_\text{model}$ matrix by a
+# $d_\text{model}\times d_\text{model}$ one; in each of the $h$ heads, $QK^\top$ is
+# $(T\times d_\text{head})(d_\text{head}\times T)$ and the weighted sum of the values is
+# $(T\times T)(T\times d_\text{head})$. A product of an $(m\times n)$ and an $(n\times p)$ matrix
+# takes $m\,n\,p$ multiply-adds.
+#
+# ### Exercise 6 — count the multiply-adds (2 points)
+
+# %% nbgrader={"solution": true, "grade_id": "mha_multiply_adds"}
+def mha_multiply_adds(T, d_model, num_heads):
+    """Multiply-adds of the matrix products of multi-head self-attention over T positions.
+
+    Counts the four projections (W_q, W_k, W_v, W_o) and, in every head, Q K^T and weights @ V.
+    Ignores biases, the scaling, the softmax and the batch (batch size 1).
+    Args:
+        T: sequence length. d_model: model width. num_heads: number of heads (divides d_model).
+    Returns:
+        int. Example: mha_multiply_adds(1, 2, 1) == 20 (one position, d_model = 2: four
+        projections of 1*2*2 = 4 each, plus 1*2*1 for q.k and 1*1*2 for the weighted value).
+    """
+    ### BEGIN SOLUTION
+    d_head = d_model // num_heads
+    projections = 4 * T * d_model * d_model
+    per_head = T * d_head * T + T * T * d_head                  # Q K^T and weights @ V
+    return projections + num_heads * per_head
+    ### END SOLUTION
+
+
+# %%
+# Try it: the count does not depend on the number of heads
+for h in (1, 2, 4, 8, 16, 64):
+    print(f"T=128, d_model=512, heads={h:3d}: {mha_multiply_adds(128, 512, h):>12,} multiply-adds")
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_multiply_adds_value", "points": 1}
+"""mha_multiply_adds counts the four projections and the two products of every head."""
+_got = mha_multiply_adds(3, 4, 2)
+assert _got == 264, (f"mha_multiply_adds(3, 4, 2) should be 4 * (3*4*4) + 2 heads * (3*2*3 + 3*3*2) = 264, got {_got}"
+                     + (" (each head's products use d_head = d_model / h, not d_model)" if _got == 336 else "")
+                     + (" (count the four projections W_q, W_k, W_v, W_o)" if _got in (72, 216) else ""))
+### BEGIN HIDDEN TESTS
+for _T, _d, _h in [(128, 512, 8), (7, 12, 3), (1, 5, 5), (50, 768, 12)]:
+    _ref = 4 * _T * _d * _d + 2 * _T * _T * _d
+    assert mha_multiply_adds(_T, _d, _h) == _ref, f"mha_multiply_adds({_T}, {_d}, {_h}) should be {_ref}, got {mha_multiply_adds(_T, _d, _h)}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_multiply_adds_independent_of_heads", "points": 1}
+"""h heads of size d_model/h cost exactly as many multiply-adds as one head of size d_model."""
+_counts = {_h: mha_multiply_adds(10, 12, _h) for _h in (1, 2, 3, 4, 6, 12)}
+assert len(set(_counts.values())) == 1, f"the count should not depend on the number of heads, got {_counts} (is d_head = d_model / h?)"
+### BEGIN HIDDEN TESTS
+for _T, _d in [(64, 96), (5, 40), (300, 16)]:
+    _c = {_h: mha_multiply_adds(_T, _d, _h) for _h in (1, 2, 4, 8, 16) if _d % _h == 0}
+    assert len(set(_c.values())) == 1 and _c[1] == 4 * _T * _d * _d + 2 * _T * _T * _d, \
+        f"for T={_T}, d_model={_d} the count should be {4 * _T * _d * _d + 2 * _T * _T * _d} for every h, got {_c}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Counting is one thing; now **measure**. The cell below times the attention itself (the
+# part that depends on the heads: `QK^T`, softmax, weights @ V) for a batch of 4 sequences of
+# 128 positions with $d_\text{model} = 256$, split into 1, 2, 4, 8 or 32 heads — the same
+# number of multiply-adds each time.
+
+# %%
+def time_attention(num_heads, B=4, T=128, d_model=256, repeats=3):
+    """Best-of-`repeats` wall time (ms) of the given attention on (B, H, T, d_model / H) tensors."""
+    g = torch.Generator().manual_seed(0)
+    Q, K, V = (torch.randn(B, num_heads, T, d_model // num_heads, generator=g) for _ in range(3))
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        scaled_dot_product_attention(Q, K, V)
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best
+
+
+heads = [1, 2, 4, 8, 32]
+times = [time_attention(h) for h in heads]
+fig, ax = plt.subplots(figsize=(5, 3.2))
+ax.bar([f"{h} x {256 // h}" for h in heads], times)
+ax.set(xlabel="heads x head size (d_model = 256)", ylabel="time (ms), best of 3",
+       title="Same multiply-adds: similar time,\nuntil the heads get tiny")
+plt.tight_layout()
+plt.show()
+for h, t in zip(heads, times):
+    print(f"{h:3d} heads of size {256 // h:3d}: {t:6.2f} ms, attention weights hold {4 * h * 128 * 128:>9,} numbers")
+
+# %% [markdown]
+# For the usual head sizes the times stay in the same range (the exact numbers depend on your
+# machine and its load); with very small heads they rise. Two things *do* grow with $h$: the softmax runs over $h$ times as many rows, and the
+# attention weights take $B\cdot h\cdot T^2$ numbers of memory — with many tiny heads, handling
+# those weights, not the multiply-adds, becomes the cost.
+#
+# ### Question — how many heads? (2 points, graded by hand)
+# (a) Using your count and your timing: does going from 1 head of 256 to 16 heads of 16 make
+# attention more expensive? What *does* grow with the number of heads?
+# (b) Why not take it to the extreme, $d_\text{model}$ heads of size 1? (Think about what a
+# score $q_i k_j$ between two *numbers* can express, and recall Table 3 of the paper.)
+
+# %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_how_many_heads", "points": 2}
+# **Model answer.** (a) No: the multiply-adds are $4Td^2 + 2T^2d$ whatever $h$ is (the
+# projections do not change and each head's $T^2 d_\text{head}$ products add up to $T^2d$), and
+# the measured times are of the same order. What grows is the number of attention-weight
+# matrices: $h$ softmaxes over $T\times T$ scores and $B\,h\,T^2$ numbers to store (and to
+# keep for backpropagation); small heads also use the hardware less efficiently. (b) With
+# $d_\text{head} = 1$ each score is a product of two numbers $q_i k_j$: for a given query the
+# ranking of keys is just "largest $k_j$" (or smallest, if $q_i<0$), so a head can hardly
+# express "attend to the word that matches me"; more generally the score matrix of a head has
+# rank at most $d_\text{head}$. Quality drops when heads become too small (Table 3: 32 heads
+# of 16 is worse than 8 of 64; one head of 512 is worse too), while memory for the weights grows.
+# *Full marks:* same cost / what grows (1 pt); too-small heads cannot express useful patterns,
+# with the paper's evidence (1 pt).
+
+# %% [markdown]
+# ## Key takeaways
+# 1. One head gives each query one distribution and one weighted average: different kinds of
+#    relationships get blended ("averaging inhibits this"). Several heads keep them apart.
+# 2. Each head projects the whole $d_\text{model}$ vector to its own $d_\text{head} =
+#    d_\text{model}/h$ subspace (512/8 = 64); the head outputs are concatenated and mixed by
+#    $W^O$.
+# 3. In code, the $h$ projections are one `nn.Linear`; `split_heads` = view as
+#    `(B, T, H, d_head)` + transpose, `merge_heads` = its inverse. A reshape without the
+#    transpose has the right shape and silently mixes positions.
+# 4. Inside each head, scale by $1/\sqrt{d_\text{head}}$. Masks (True = may attend) are shared
+#    by all heads; `nn.MultiheadAttention` wants `~mask`.
+# 5. Parameters: $4d_\text{model}^2 + 4d_\text{model}$, independent of $h$; multiply-adds:
+#    $4Td^2 + 2T^2d$, independent of $h$. Heads are (almost) free — but not arbitrarily small.
+# 6. Heads learn their roles from data; random heads show nothing.
+#
+# **Next — Part 4:** everything you built today is *permutation-equivariant* (your test
+# shuffled the words and the outputs shuffled along). "The bank by the river bank" and
+# "The river bank by the bank" look alike to it. Part 4 gives the model a sense of order:
+# positional encodings.
