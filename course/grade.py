@@ -430,7 +430,7 @@ def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=T
     for a in sorted({a for _, a in pairs}):
         ensure_assignment(course, a)
     backup_gradebook(course)
-    progress = Progress(len(pairs), jobs, log)
+    progress = Progress(len(pairs), log)
     report_lock = threading.Lock()
     _STOPPING.clear()
 
@@ -492,9 +492,8 @@ def finished(course: Path) -> set:
 class Progress:
     """One line per graded submission: how many are done, and when the rest should be."""
 
-    def __init__(self, total: int, jobs: int, log):
-        import threading
-        self.total, self.jobs, self.log, self.n = total, jobs, log, 0
+    def __init__(self, total: int, log):
+        self.total, self.log, self.n = total, log, 0
         self.t0, self.lock = time.monotonic(), threading.Lock()
 
     def done(self, what: str) -> None:
