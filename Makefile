@@ -18,7 +18,8 @@ demo: $(STAMP)  ## build, grade the demo class, feedback, grades.csv, score tabl
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest grader_tests
 
-lab: $(STAMP)  ## JupyterLab on the student notebooks
+lab: $(STAMP)  ## JupyterLab on the student notebooks (after the environment check)
+	$(PY) -m course doctor --lab
 	$(VENV)/bin/jupyter lab --notebook-dir=release $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 
 build: $(STAMP)  ## source/ and release/ from lessons/

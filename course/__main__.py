@@ -8,7 +8,7 @@ import sys
 
 from .common import CourseError
 
-VERBS = ("build", "validate", "grade", "demo", "bench")
+VERBS = ("build", "validate", "grade", "demo", "bench", "report", "doctor", "mutants")
 
 
 def main(argv=None) -> int:

@@ -83,7 +83,24 @@ def demo(course: Path, parts, jobs=2, sandbox=True, force=False, log=print) -> l
     feedback(course, parts)
     export_csv(course)
     log("feedback/ and grades.csv written")
+    write_report(course, parts, log)
     return report(course, parts, outcomes, log)
+
+
+def write_report(course: Path, parts, log=print) -> None:
+    """reports/report.html and CSV (python -m course report); for the whole course in this
+    repository also the committed copy docs/demo-report.html that README links to."""
+    from . import report as course_report
+    from .common import parts as all_parts
+
+    paths = course_report.write(course, list(parts), log=lambda *a: None)
+    log(f"report written: {paths[0].relative_to(course)}")
+    if course == ROOT and list(parts) == all_parts():
+        docs = ROOT / "docs"
+        docs.mkdir(exist_ok=True)
+        for p in paths:
+            shutil.copy(p, docs / p.name.replace("report", "demo-report", 1))
+        log("docs/demo-report.html updated")
 
 
 def feedback(course: Path, parts) -> None:

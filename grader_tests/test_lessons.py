@@ -137,6 +137,26 @@ def test_feedback_hides_hidden_tests(graded):
     assert not shown, f"feedback shows hidden test lines: {shown[:3]}"
 
 
+def test_feedback_names_each_failed_check_and_its_message(graded):
+    """For every test a student failed, feedback shows the test's name, its 0 score and the error message."""
+    import html as _html
+
+    from course.demo import feedback
+    course, outcomes = graded
+    part = PARTS[0]
+    feedback(course, [part])
+    text = _html.unescape(re.sub(r"<[^>]+>", "", (course / "feedback" / "alice" / part / f"{part}.html").read_text()))
+    graded_nb = nbformat.read(course / "autograded" / "alice" / part / f"{part}.ipynb", as_version=4)
+    errors = {democlass.gid(c): o for c in graded_nb.cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error" and democlass.gid(c)}
+    failed = [g for g, (got, mx) in outcomes[("alice", part)].cells.items() if got == 0 and g in errors]
+    assert failed, "alice fails no autograded test with an error in this part"
+    missing = [g for g in failed if f"Grade cell: {g}" not in text
+               or f"Score: 0.0 / {outcomes[('alice', part)].cells[g][1]}" not in text
+               or f"{errors[g]['ename']}: {errors[g]['evalue']}".splitlines()[0] not in text]
+    assert not missing, f"feedback does not name these failed checks with score and message: {missing}"
+
+
 @pytest.mark.parametrize("part", PARTS)
 def test_demo_class_raises_no_false_alarm(part, graded):
     """Honest submissions, right or wrong, are never put on the review list for suspicious code."""
