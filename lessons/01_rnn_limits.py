@@ -883,7 +883,116 @@ plt.show()
 # recurrence at all. One caveat to keep in mind: transformers are parallel across positions
 # when they *read* a sequence (and during training); when they *generate* text they still
 # produce one token after another.
+
+# %% [markdown]
+# ## 7. Concept quiz (5 points)
 #
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** A one-layer RNN reads a sentence of 100 tokens. However many processors you have, how
+# many **sequential** steps (each one waiting for the result of the one before) does it need to
+# compute all its hidden states? (One self-attention layer needs 1.)
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_rnn_steps_100"}
+quiz_rnn_steps_100 = None  # a number
+### BEGIN SOLUTION
+quiz_rnn_steps_100 = 100
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_rnn_steps_100", "points": 1}
+"""Question 1: sequential steps of an RNN over 100 tokens."""
+import numbers
+assert isinstance(quiz_rnn_steps_100, numbers.Real) and not isinstance(quiz_rnn_steps_100, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_rnn_steps_100!r}"
+assert 0 <= quiz_rnn_steps_100 <= 1000000, f"a number of steps is a count between 0 and 1,000,000, got {quiz_rnn_steps_100!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_rnn_steps_100) - 100) <= 0.5, "h_1, ..., h_100 each need the previous state: 100 sequential steps, O(n) (Vaswani et al. 2017, Table 1); 99 is the path length from word 1 to word 100, a different question"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** Why do the gradients of a vanilla (tanh) RNN vanish over long spans?
+#
+# - **A** — the learning rate is too small for long sequences
+# - **B** — the hidden state has too few dimensions to store many words
+# - **C** — $\partial h_T/\partial h_t$ is a product of $T-t$ Jacobians $\operatorname{diag}(1-h_k^2)\,W_{hh}^\top$; when their norms are below 1 the product shrinks exponentially with the distance
+# - **D** — tanh outputs lie between −1 and 1, so the loss cannot grow
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_vanishing_cause"}
+quiz_vanishing_cause = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_vanishing_cause = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_vanishing_cause", "points": 1}
+"""Question 2: why a vanilla RNN's gradients vanish."""
+assert isinstance(quiz_vanishing_cause, str) and quiz_vanishing_cause.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_vanishing_cause!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_vanishing_cause.strip().upper() == "C", "the gradient through time is a product of T - t Jacobians diag(1 - h_k^2) W_hh^T; norms below 1 make it shrink exponentially (Bengio et al. 1994; Pascanu et al. 2013)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** True or False: gradient clipping (Pascanu et al., 2013) is the standard fix for **vanishing** gradients.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_clipping_fixes_vanishing"}
+quiz_clipping_fixes_vanishing = None  # True or False
+### BEGIN SOLUTION
+quiz_clipping_fixes_vanishing = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_clipping_fixes_vanishing", "points": 1}
+"""Question 3: what gradient clipping fixes."""
+assert isinstance(quiz_clipping_fixes_vanishing, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_clipping_fixes_vanishing!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_clipping_fixes_vanishing) is False, "False: clipping rescales gradients that are too LARGE, so it tames exploding gradients; vanishing gradients need other fixes (LSTM gates, residual paths, attention's short paths)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** Vaswani et al. (2017, Table 1) compare layer types by the **maximum path length** between
+# two positions of a sequence of length $n$. Recurrent layer vs self-attention layer:
+#
+# - **A** — $O(n)$ vs $O(n)$
+# - **B** — $O(1)$ vs $O(n)$
+# - **C** — $O(\log n)$ vs $O(1)$
+# - **D** — $O(n)$ vs $O(1)$
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_path_length"}
+quiz_path_length = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_path_length = "D"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_path_length", "points": 1}
+"""Question 4: maximum path lengths, recurrent layer vs self-attention."""
+assert isinstance(quiz_path_length, str) and quiz_path_length.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_path_length!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_path_length.strip().upper() == "D", "a signal crosses n - 1 hidden states in an RNN (O(n)) but one attention weight in self-attention (O(1))"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** True or False: besides removing the sequential chain, a self-attention layer also does
+# **less total computation** than a recurrent layer, whatever the sequence length $n$.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_attention_less_work"}
+quiz_attention_less_work = None  # True or False
+### BEGIN SOLUTION
+quiz_attention_less_work = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_attention_less_work", "points": 1}
+"""Question 5: whether self-attention always does less work than an RNN."""
+assert isinstance(quiz_attention_less_work, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_attention_less_work!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_attention_less_work) is False, "False: per layer self-attention costs O(n^2 d), a recurrent layer O(n d^2): attention does MORE work when n > d (Vaswani et al. 2017, Table 1); its gains are parallelism and short paths"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. An RNN's state $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h)$ depends on every earlier
 #    word through a chain: the $n$ steps of one sequence cannot run in parallel (1 GPU of 12).
@@ -900,3 +1009,15 @@ plt.show()
 # **Next — Part 2:** what if every word could look at every other word *directly*? You will
 # invent self-attention from first principles: relevance scores, softmax, queries, keys and
 # values.
+
+# %% [markdown]
+# ## Readings for this part
+# What to read next, and what to read it for (the seeds' "readings and videos" alignment):
+#
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §1 *Introduction* and §4 *Why Self-Attention*, Table 1 | why recurrence "precludes parallelization within training examples"; the three columns you measured today: work per layer, sequential operations, maximum path length |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 1 *Hello Transformers*, "The Encoder-Decoder Framework" and "Attention Mechanisms" | the RNN encoder–decoder, its one-vector bottleneck, and how attention first relieved it (the book's ch. 3 *Transformer Anatomy* starts with Part 2) |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "A bit of Transformer history" | where the transformer sits in the timeline (2017 → GPT, BERT, GPT-2, ...) |
+# | Jay Alammar, "Visualizing A Neural Machine Translation Model (Mechanics of Seq2seq Models With Attention)" (2018) — the prequel to Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io) | an RNN encoder–decoder, with and without attention, animated step by step |
+# | Bengio, Simard & Frasconi (1994); Pascanu, Mikolov & Bengio (2013) | the original analyses of vanishing and exploding gradients, and gradient clipping |

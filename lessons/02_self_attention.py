@@ -270,7 +270,8 @@ for _lead in [(), (3,), (2, 3)]:
     _X = _rng.normal(size=_lead + (7, 6))
     _W = [_rng.normal(size=(6, 5)), _rng.normal(size=(6, 5)), _rng.normal(size=(6, 4))]
     for _got, _w, _name in zip(project_qkv(_X, *_W), _W, "QKV"):
-        assert np.allclose(_got, _X @ _w), f"{_name} is wrong for X of shape {_X.shape}"
+        assert np.allclose(np.asarray(_got, dtype=float), _X @ _w, rtol=1e-4, atol=1e-5), \
+            f"{_name} is wrong for X of shape {_X.shape}"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -602,6 +603,10 @@ assert abs(_v - 16) < 1.6, f"Var(q.k) for d_k = 16 should be close to 16, got {_
 for _d in (2, 64, 300):
     _v = dot_product_variance(_d, n_samples=20000, seed=_d)
     assert abs(_v - _d) < 0.1 * _d, f"Var(q.k) for d_k = {_d} should be close to {_d}, got {_v}"
+_a, _b = (float(dot_product_variance(16, n_samples=500, seed=_s)) for _s in (1, 2))
+assert _a != _b and _a != 16.0, (
+    f"a measured variance changes with the random sample: seeds 1 and 2 both gave {_a} "
+    "(return the sample variance you measured, not the theoretical d_k)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -703,6 +708,119 @@ plt.show()
 # *Full marks:* correct word with the mechanism (1 pt); uniform rows explained and 1 vs 6 steps (1 pt).
 
 # %% [markdown]
+# ## 7. Concept quiz (5 points)
+#
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** What does dividing the scores by $\sqrt{d_k}$ prevent?
+#
+# - **A** — negative attention weights
+# - **B** — rows of weights that do not sum to 1
+# - **C** — overflow of `np.exp` inside the softmax
+# - **D** — scores whose spread grows with $d_k$ (variance $d_k$), pushing softmax towards one-hot weights with tiny gradients
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_why_scale"}
+quiz_why_scale = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_why_scale = "D"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_why_scale", "points": 1}
+"""Question 1: what dividing the scores by sqrt(d_k) prevents."""
+assert isinstance(quiz_why_scale, str) and quiz_why_scale.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_why_scale!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_why_scale.strip().upper() == "D", "q.k has variance d_k; large scores saturate softmax and its gradients vanish (Vaswani et al. 2017, 3.2.1, footnote 4). Overflow is prevented by subtracting the maximum, not by the scale"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** In the base transformer $d_k = 64$ (Vaswani et al., 2017, §3.2.2). By what number are the
+# scores $QK^\top$ divided?
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_scale_divisor"}
+quiz_scale_divisor = None  # a number
+### BEGIN SOLUTION
+quiz_scale_divisor = 8
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_scale_divisor", "points": 1}
+"""Question 2: the divisor of the scores when d_k = 64."""
+import numbers
+assert isinstance(quiz_scale_divisor, numbers.Real) and not isinstance(quiz_scale_divisor, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_scale_divisor!r}"
+assert 0 <= quiz_scale_divisor <= 1000000, f"the divisor is a positive number, got {quiz_scale_divisor!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_scale_divisor) - 8) <= 1e-06, "the divisor is sqrt(d_k) = sqrt(64) = 8, not d_k = 64"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** The output of attention for one query is a weighted average of which vectors?
+#
+# - **A** — the queries
+# - **B** — the keys
+# - **C** — the values
+# - **D** — the input embeddings, unprojected
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_output_mixes"}
+quiz_output_mixes = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_output_mixes = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_output_mixes", "points": 1}
+"""Question 3: what attention averages."""
+assert isinstance(quiz_output_mixes, str) and quiz_output_mixes.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_output_mixes!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_output_mixes.strip().upper() == "C", "softmax(Q K^T / sqrt(d_k)) V: the weights mix the rows of V; queries and keys only decide the weights"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** Attention with $T_q = 3$ queries and $T_k = 5$ keys and values (one sequence, no batch).
+# What is the shape of the attention weight matrix?
+#
+# - **A** — (5, 3)
+# - **B** — (3, 5)
+# - **C** — (3, 3)
+# - **D** — (5, 5)
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_weights_shape"}
+quiz_weights_shape = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_weights_shape = "B"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_weights_shape", "points": 1}
+"""Question 4: the shape of the weights with T_q = 3 and T_k = 5."""
+assert isinstance(quiz_weights_shape, str) and quiz_weights_shape.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_weights_shape!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_weights_shape.strip().upper() == "B", "one row per query, one column per key: (T_q, T_k) = (3, 5), and each row sums to 1"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** True or False: in exact arithmetic, $\operatorname{softmax}(x - \max x)$ gives exactly the same
+# weights as $\operatorname{softmax}(x)$; subtracting the maximum only prevents overflow.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_softmax_shift"}
+quiz_softmax_shift = None  # True or False
+### BEGIN SOLUTION
+quiz_softmax_shift = True
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_softmax_shift", "points": 1}
+"""Question 5: softmax is unchanged by subtracting the maximum."""
+assert isinstance(quiz_softmax_shift, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_softmax_shift!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_softmax_shift) is True, "True: e^(x_i - c) / sum_j e^(x_j - c) = e^(x_i) / sum_j e^(x_j) for any constant c"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. Self-attention connects every position to every position directly: $n^2$ connections, one
 #    step, path length 1 — and $O(n^2)$ memory and compute, its main cost.
@@ -717,3 +835,12 @@ plt.show()
 # **Next — Part 3:** one attention pattern can only look for one kind of relationship at a
 # time. What if we ran several attentions in parallel, each in its own subspace? That is
 # multi-head attention.
+
+# %% [markdown]
+# ## Readings for this part
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §3.2.1 *Scaled Dot-Product Attention*, footnote 4, Figure 2 (left) | the formula you implemented and the variance argument for $\sqrt{d_k}$ you measured |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "The Encoder" → "Self-Attention" → "Scaled dot-product attention" | the same computation in PyTorch, step by step, with attention visualised on a real model (bertviz) |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "Attention layers" | the intuition: a word's representation depends on the words around it (the translation example) |
+# | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Self-Attention at a High Level", "Self-Attention in Detail", "Matrix Calculation of Self-Attention" | the six steps drawn for "Thinking Machines" (divide by 8 = $\sqrt{64}$) and the matrix form you coded |

@@ -1043,6 +1043,121 @@ for h, t in zip(heads, times):
 # with the paper's evidence (1 pt).
 
 # %% [markdown]
+# ## 8. Concept quiz (5 points)
+#
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** Why does the transformer use several attention heads rather than one head of the full
+# width $d_\text{model}$ (Vaswani et al., 2017, §3.2.2)?
+#
+# - **A** — each head reads a different part of the sentence (head 1 the first words, head 2 the next ones, ...)
+# - **B** — several heads have fewer parameters than one
+# - **C** — one head gives each query a single distribution, and averaging blends different relationships; $h$ heads attend to different representation subspaces at the same time
+# - **D** — several heads make attention's cost linear in the sequence length
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_why_heads"}
+quiz_why_heads = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_why_heads = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_why_heads", "points": 1}
+"""Question 1: why several heads."""
+assert isinstance(quiz_why_heads, str) and quiz_why_heads.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_why_heads!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_why_heads.strip().upper() == "C", "one softmax row is one distribution: averaging inhibits attending to several things; h heads in d_model/h-dimensional subspaces keep them apart (3.2.2). Every head sees every position"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** True or False: with $d_\text{model}$ fixed, doubling the number of heads doubles the number of
+# parameters of a multi-head attention layer.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_params_double_heads"}
+quiz_params_double_heads = None  # True or False
+### BEGIN SOLUTION
+quiz_params_double_heads = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_params_double_heads", "points": 1}
+"""Question 2: parameters do not depend on the number of heads."""
+assert isinstance(quiz_params_double_heads, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_params_double_heads!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_params_double_heads) is False, "False: 4 d_model^2 + 4 d_model whatever h, because each head gets d_model / h dimensions"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** `split_heads` turns `(B, T, d_model)` into `(B, H, T, d_head)`. What does
+# `x.reshape(B, H, T, d_head)` (without a transpose) do?
+#
+# - **A** — the same as `x.view(B, T, H, d_head).transpose(1, 2)`
+# - **B** — it raises an error, because the shapes do not match
+# - **C** — it gives the right shape but wrong contents: a head's rows are pieces of different positions' features, so attention silently mixes positions
+# - **D** — it copies the data, but the result is correct
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_split_reshape"}
+quiz_split_reshape = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_split_reshape = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_split_reshape", "points": 1}
+"""Question 3: what a reshape without transpose does to the heads."""
+assert isinstance(quiz_split_reshape, str) and quiz_split_reshape.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_split_reshape!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_split_reshape.strip().upper() == "C", "reshape keeps the memory order: (T, d_model) is cut into H blocks of T/H positions, not into H feature slices. Split the last axis into (H, d_head) and then swap T and H"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** The base transformer has $d_\text{model} = 512$ and $h = 8$ heads with $d_v = 64$. How many
+# numbers per position does the output projection $W^O$ receive (the concatenation of all heads)?
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_concat_size"}
+quiz_concat_size = None  # a number
+### BEGIN SOLUTION
+quiz_concat_size = 512
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_concat_size", "points": 1}
+"""Question 4: the input size of the output projection W^O."""
+import numbers
+assert isinstance(quiz_concat_size, numbers.Real) and not isinstance(quiz_concat_size, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_concat_size!r}"
+assert 1 <= quiz_concat_size <= 1000000, f"a number of features is a positive count, got {quiz_concat_size!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_concat_size) - 512) <= 0.5, "Concat(head_1, ..., head_8) has h * d_v = 8 * 64 = 512 features; W^O is (h d_v, d_model) = (512, 512)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** Your boolean mask means **True = may attend**. What do you pass as `attn_mask` to
+# `nn.MultiheadAttention`?
+#
+# - **A** — `mask`
+# - **B** — `~mask` (its boolean masks mean True = *not* allowed to attend)
+# - **C** — `mask.float()`
+# - **D** — `mask.T`
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_mha_mask"}
+quiz_mha_mask = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_mha_mask = "B"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_mha_mask", "points": 1}
+"""Question 5: the mask to pass to nn.MultiheadAttention."""
+assert isinstance(quiz_mha_mask, str) and quiz_mha_mask.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_mha_mask!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_mha_mask.strip().upper() == "B", "nn.MultiheadAttention's boolean attn_mask marks the positions that are NOT allowed to attend, the opposite convention: pass ~mask (a float mask would be added to the scores)"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. One head gives each query one distribution and one weighted average: different kinds of
 #    relationships get blended ("averaging inhibits this"). Several heads keep them apart.
@@ -1062,3 +1177,12 @@ for h, t in zip(heads, times):
 # shuffled the words and the outputs shuffled along). "The bank by the river bank" and
 # "The river bank by the bank" look alike to it. Part 4 gives the model a sense of order:
 # positional encodings.
+
+# %% [markdown]
+# ## Readings for this part
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §3.2.2 *Multi-Head Attention* (Figure 2, right), §3.2.3, Table 3 rows (A) | $h = 8$ heads of $d_k = d_v = 64$, "averaging inhibits this", the three uses of attention, and what changing the number of heads does to quality |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "Multi-headed attention" | an `AttentionHead` and a `MultiHeadAttention` module like yours, and heads visualised in BERT |
+# | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "The Beast With Many Heads" | eight heads drawn side by side, and where $W^O$ mixes them |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn) | only attention in general: the chapter does not go into heads (despite what the seed says) — use the two above |

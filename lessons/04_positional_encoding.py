@@ -912,6 +912,120 @@ for T in (100, 512, 600):
 # limit in (c) (1 pt).
 
 # %% [markdown]
+# ## 6. Concept quiz (5 points)
+#
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** Self-attention without any positional information: you permute the input tokens. What
+# happens to the outputs?
+#
+# - **A** — nothing: they are unchanged (permutation-*invariant*)
+# - **B** — they are permuted in the same way (permutation-*equivariant*)
+# - **C** — they change unpredictably
+# - **D** — they are reversed
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_equivariance"}
+quiz_equivariance = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_equivariance = "B"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_equivariance", "points": 1}
+"""Question 1: what permuting the tokens does without positions."""
+assert isinstance(quiz_equivariance, str) and quiz_equivariance.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_equivariance!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_equivariance.strip().upper() == "B", "each output depends on its own token and the set of all tokens, so permuting the inputs permutes the outputs: equivariant, not invariant (only a pooled output is invariant)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** Which formula gives $PE_{(pos,\,2i+1)}$, the odd dimensions, in Vaswani et al. (2017, §3.5)?
+#
+# - **A** — $\cos(pos / 10000^{2i/d_\text{model}})$
+# - **B** — $\cos(pos / 10000^{(2i+1)/d_\text{model}})$
+# - **C** — $\sin(pos \cdot 10000^{2i/d_\text{model}})$
+# - **D** — $\cos(pos / 10000^{i/d_\text{model}})$
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_pe_odd_dims"}
+quiz_pe_odd_dims = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_pe_odd_dims = "A"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_pe_odd_dims", "points": 1}
+"""Question 2: the sinusoidal formula for the odd dimensions."""
+assert isinstance(quiz_pe_odd_dims, str) and quiz_pe_odd_dims.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_pe_odd_dims!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_pe_odd_dims.strip().upper() == "A", "dimensions 2i and 2i+1 share one frequency: PE(pos, 2i) = sin(pos / 10000^(2i/d_model)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model))"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** How does the original transformer combine the positional encoding with the token embedding?
+#
+# - **A** — it concatenates them, doubling the width
+# - **B** — it multiplies them elementwise
+# - **C** — it gives the encoding to the first attention layer as an extra input
+# - **D** — it adds them: both have size $d_\text{model}$, and the embedding is first multiplied by $\sqrt{d_\text{model}}$
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_pe_combined"}
+quiz_pe_combined = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_pe_combined = "D"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_pe_combined", "points": 1}
+"""Question 3: how the encoding meets the embedding."""
+assert isinstance(quiz_pe_combined, str) and quiz_pe_combined.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_pe_combined!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_pe_combined.strip().upper() == "D", "Vaswani et al. 3.4-3.5: the encodings have the same dimension d_model as the embeddings so that the two can be summed; the embedding weights are multiplied by sqrt(d_model)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** The wavelengths form a geometric progression from $2\pi$ to $10000 \cdot 2\pi$ (§3.5). What is
+# the wavelength, in positions, of the fastest pair, dimensions 0 and 1 ($i = 0$)? Two decimals are
+# enough.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_fastest_wavelength"}
+quiz_fastest_wavelength = None  # a number
+### BEGIN SOLUTION
+quiz_fastest_wavelength = 6.283185307179586
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_fastest_wavelength", "points": 1}
+"""Question 4: the wavelength of the fastest sinusoid."""
+import numbers
+assert isinstance(quiz_fastest_wavelength, numbers.Real) and not isinstance(quiz_fastest_wavelength, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_fastest_wavelength!r}"
+assert 0 <= quiz_fastest_wavelength <= 1000000000.0, f"a wavelength is a positive number of positions, got {quiz_fastest_wavelength!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_fastest_wavelength) - 6.283185307179586) <= 0.01, "for i = 0, PE(pos, 0) = sin(pos / 10000^0) = sin(pos): it repeats every 2 pi = 6.28 positions"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** True or False: a learned positional embedding table trained with `max_len = 512` gives a
+# meaningful vector for position 600.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_learned_extrapolates"}
+quiz_learned_extrapolates = None  # True or False
+### BEGIN SOLUTION
+quiz_learned_extrapolates = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_learned_extrapolates", "points": 1}
+"""Question 5: learned position tables do not extrapolate."""
+assert isinstance(quiz_learned_extrapolates, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_learned_extrapolates!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for positions 0..511 only, so position 600 has no vector (sinusoids are defined for every position)"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. Self-attention (and everything position-wise) is permutation-**equivariant**: permuting
 #    the words permutes the outputs, so "The cat chased the mouse" and "The mouse chased the
@@ -930,3 +1044,13 @@ for T in (100, 512, 600):
 #
 # **Next — Part 5:** we have attention, heads and positions. Add layer normalisation, residual
 # connections and a position-wise feed-forward network, and you have a transformer block.
+
+# %% [markdown]
+# ## Readings for this part
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §3.5 *Positional Encoding* and §3.4 *Embeddings and Softmax*, Table 3 row (E) | the formula, the wavelengths from $2\pi$ to $10000 \cdot 2\pi$, the relative-position argument you proved, the $\sqrt{d_\text{model}}$ scaling, learned vs sinusoidal |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "Positional Embeddings" | learned position embeddings as BERT uses them (your Exercise 4), and the book's notes on sinusoidal and relative positions |
+# | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Representing The Order of The Sequence Using Positional Encoding" | pictures of the encoding; note the post's own update: its first figure puts the sines and the cosines in two halves (the Tensor2Tensor code) instead of interleaving them as the paper's formula does |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn) | the place of positions in the architecture only: the chapter does not derive the sine/cosine encoding (the seed says it does) |
+# | Su et al. (2021), *RoFormer* | rotary embeddings: the rotation property of Part 4 applied to queries and keys |

@@ -1396,7 +1396,126 @@ assert gpt3_params == 174_604_259_328, f"GPT-3's count with this configuration i
 # size **when the data and compute grow with it** (Kaplan et al., 2020, on which GPT-3's design
 # rests); a bigger model trained on too little data is not better — and every layer costs memory
 # and time, which is why later work balanced size against training tokens.
+
+# %% [markdown]
+# ## 9. Concept quiz (5 points)
 #
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** In a decoder block of the original transformer, which attention layer takes its **keys and
+# values** from the encoder's output?
+#
+# - **A** — the masked self-attention
+# - **B** — the cross-attention (encoder-decoder attention), whose queries come from the decoder
+# - **C** — both
+# - **D** — neither: the encoder's output is added to the decoder's input
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_cross_attention_source"}
+quiz_cross_attention_source = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_cross_attention_source = "B"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_cross_attention_source", "points": 1}
+"""Question 1: which decoder attention reads the encoder."""
+assert isinstance(quiz_cross_attention_source, str) and quiz_cross_attention_source.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_cross_attention_source!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_cross_attention_source.strip().upper() == "B", "3.2.3: in encoder-decoder attention the queries come from the previous decoder layer, the memory keys and values from the output of the encoder"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** What is the output of each sub-layer in the paper (Vaswani et al., 2017, §3.1)?
+#
+# - **A** — $x + \text{Sublayer}(\text{LayerNorm}(x))$
+# - **B** — $\text{LayerNorm}(\text{Sublayer}(x))$
+# - **C** — $\text{LayerNorm}(x + \text{Sublayer}(x))$
+# - **D** — $x + \text{LayerNorm}(\text{Sublayer}(x))$
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_post_norm"}
+quiz_post_norm = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_post_norm = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_post_norm", "points": 1}
+"""Question 2: the paper's sub-layer output."""
+assert isinstance(quiz_post_norm, str) and quiz_post_norm.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_post_norm!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_post_norm.strip().upper() == "C", "the paper is post-norm, LayerNorm(x + Sublayer(x)); x + Sublayer(LayerNorm(x)) is the pre-norm of GPT-2 and most modern models"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** In the base transformer $d_\text{model} = 512$. What is the inner size $d_{ff}$ of the
+# position-wise feed-forward network (§3.3)?
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_d_ff"}
+quiz_d_ff = None  # a number
+### BEGIN SOLUTION
+quiz_d_ff = 2048
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_d_ff", "points": 1}
+"""Question 3: the feed-forward inner size of the base transformer."""
+import numbers
+assert isinstance(quiz_d_ff, numbers.Real) and not isinstance(quiz_d_ff, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_d_ff!r}"
+assert 1 <= quiz_d_ff <= 1000000, f"d_ff is a positive size, got {quiz_d_ff!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_d_ff) - 2048) <= 0.5, "3.3: d_model = 512 and d_ff = 2048, four times wider"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** Layer normalisation computes its mean and variance over ...
+#
+# - **A** — the batch, separately for each feature
+# - **B** — all positions of the sequence, separately for each feature
+# - **C** — the features of each position (every token on its own)
+# - **D** — the whole tensor
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_layernorm_axis"}
+quiz_layernorm_axis = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_layernorm_axis = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_layernorm_axis", "points": 1}
+"""Question 4: the axis LayerNorm normalises over."""
+assert isinstance(quiz_layernorm_axis, str) and quiz_layernorm_axis.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_layernorm_axis!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_layernorm_axis.strip().upper() == "C", "LayerNorm standardises each position over its d_model features (the batch over a feature is batch norm)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** Where does the original transformer use the causal (look-ahead) mask?
+#
+# - **A** — in the encoder's self-attention
+# - **B** — in the decoder's self-attention only
+# - **C** — in the cross-attention
+# - **D** — in all three
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_causal_mask_where"}
+quiz_causal_mask_where = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_causal_mask_where = "B"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_causal_mask_where", "points": 1}
+"""Question 5: where the causal mask is used."""
+assert isinstance(quiz_causal_mask_where, str) and quiz_causal_mask_where.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_causal_mask_where!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_causal_mask_where.strip().upper() == "B", "only the decoder's self-attention must not see later target positions (3.2.3); the encoder sees the whole input and cross-attention may read the whole source"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. Encoder layer = self-attention + FFN; decoder layer = masked self-attention + cross-attention
 #    + FFN; each sub-layer has a residual connection and a LayerNorm.
@@ -1416,3 +1535,13 @@ assert gpt3_params == 174_604_259_328, f"GPT-3's count with this configuration i
 # **Next — Part 6:** the coding challenge. You build attention once more from scratch, solve the
 # seed's practice problems, and then train a small transformer on CPU on a task that needs
 # long-range dependencies — against an RNN baseline.
+
+# %% [markdown]
+# ## Readings for this part
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §3.1 *Encoder and Decoder Stacks* (Figure 1), §3.2.3, §3.3 *Position-wise Feed-Forward Networks*, §5.4 | $\text{LayerNorm}(x + \text{Sublayer}(x))$, $N = 6$, the decoder's masking and encoder–decoder attention, $d_{ff} = 2048$, residual dropout |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "The Feed-Forward Layer", "Adding Layer Normalization", "The Decoder", "Meet the Transformers" | pre- vs post-norm in code, an encoder layer like yours, the decoder, and the encoder / decoder / encoder–decoder branches (BERT, GPT, T5) |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "General Transformer architecture" and "The original architecture"; the same chapter's pages on encoder, decoder and sequence-to-sequence models | which block is used by which family of models, and what the decoder's two attention layers see |
+# | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "The Residuals", "The Decoder Side", "The Final Linear and Softmax Layer" | the Add & Norm boxes and the decoder drawn for translation |
+# | Ba, Kiros & Hinton (2016), *Layer Normalization*; He et al. (2016), *Deep Residual Learning*; Xiong et al. (2020), *On Layer Normalization in the Transformer Architecture* | the originals behind LayerNorm, residual connections, and why pre-norm trains more easily |

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 6 — Coding challenge: build your own attention, then make a transformer learn
 #
-# *Transformer Internals, part 6 of 6. Time: about 90 minutes (training takes well under a
+# *Transformer Internals, part 6 of 6. Time: about 110 minutes (training takes well under a
 # minute on a laptop CPU).*
 #
 # You have invented every piece of a transformer: attention (Part 2), several heads (Part 3),
@@ -26,7 +26,9 @@
 # 3. assemble a transformer from its parts (embeddings, positions, blocks, output head);
 # 4. write a correct PyTorch training step (loss, `zero_grad`, `backward`, `step`);
 # 5. run a fair comparison with an LSTM baseline, measure held-out accuracy, and read the
-#    trained model's attention maps.
+#    trained model's attention maps;
+# 6. measure how attention's time and memory grow with the sequence length, and write the
+#    key/value cache that makes generation affordable.
 #
 # **How this notebook works.** Fill in every cell that says `YOUR CODE HERE`, then run the
 # "try it" cell below it and the test cells (the ones that start with a docstring). A test cell
@@ -816,6 +818,28 @@ _fh = _FirstHalf()
 _acc = heldout_accuracy(_fh, n_sequences=37, seed=9)
 assert _fh.seen == 37, f"heldout_accuracy must evaluate n_sequences = 37 fresh sequences, the model saw {_fh.seen}"
 assert abs(float(_acc) - 0.5) < 1e-9, f"a model right on half of the positions must get 0.5, got {_acc}"
+
+
+class _Recorder(nn.Module):
+    """A perfect model that keeps every batch of tokens it is shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = []
+
+    def forward(self, tokens):
+        self.batches.append(tokens.clone())
+        return F.one_hot(tokens.flip(1), 10).float()
+
+
+_rec = _Recorder()
+heldout_accuracy(_rec, n_sequences=23, seed=11)
+_seen = torch.cat(_rec.batches) if _rec.batches else torch.zeros(0, dtype=torch.long)
+_want, _ = make_reversal_batch(23, torch.Generator().manual_seed(11))
+assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
+    "heldout_accuracy(model, n_sequences=23, seed=11) must evaluate "
+    "make_reversal_batch(23, torch.Generator().manual_seed(11)); the model saw other sequences "
+    "(is `seed` ignored, or the training seed reused?)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1001,7 +1025,328 @@ print(f"held-out accuracy without positions ({N_STEPS // 2} steps): {heldout_acc
 # reason, and no-PE = no order (1 pt).
 
 # %% [markdown]
-# ## 5. Reflection questions (graded by hand)
+# ## 5. Transformer efficiency: what attention costs, and how to pay less
+#
+# **Theory hint.** Self-attention compares every query with every key: one head of one layer
+# computes and stores a $T \times T$ matrix of weights. Double the length and an RNN does twice
+# the work and keeps twice as many hidden states ($O(T d^2)$ work, one $d$-vector per step), but
+# attention computes and stores **four times** as many weights ($O(T^2 d)$ work, $O(T^2)$ memory
+# for the weights) — Vaswani et al. (2017, Table 1). For short sequences ($T < d$) attention is
+# the cheaper layer; for long ones its square wins. This is the price of the direct connections
+# you used all along.
+#
+# **Real-world example — a meeting.** In a meeting where everyone may talk to everyone, the
+# number of possible conversations grows like the square of the number of people; passing a note
+# along a row of chairs (the RNN) grows only linearly — but takes one turn per chair.
+#
+# ### Measure it
+# The cell below times, on one CPU thread, four heads ($d_\text{head} = 64$) of attention written
+# the way you wrote it in Exercise 1 (it materialises the weights), PyTorch's fused
+# `F.scaled_dot_product_attention` on the same inputs, and an `nn.RNN` of the same width
+# ($4 \times 64 = 256$), at growing lengths; and it counts the bytes of the attention weights
+# against the bytes of the RNN's hidden states. Timings are noisy (a shared machine, other
+# programs); they are shown, never graded. It takes a few seconds.
+
+# %%
+def naive_attention(Q, K, V):
+    """softmax(Q K^T / sqrt(d_k)) V as in Exercise 1, in PyTorch: it builds the (..., T, T) weights."""
+    weights = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.shape[-1]), dim=-1)  # (B, H, T, T)
+    return weights @ V, weights                                                       # (B, H, T, d_head)
+
+
+def best_time(fn, repeats):
+    """The fastest of `repeats` runs of fn(), in seconds (the least disturbed by other programs)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+N_HEADS, D_HEAD = 4, 64
+lengths = [128, 256, 512, 1024, 2048]
+torch.manual_seed(0)
+rnn_256 = nn.RNN(N_HEADS * D_HEAD, N_HEADS * D_HEAD, batch_first=True)
+_g = torch.Generator().manual_seed(0)
+cost = {"naive": [], "fused": [], "rnn": [], "weights_bytes": [], "states_bytes": []}
+with torch.no_grad():
+    for T in lengths:
+        Q, K, V = (torch.randn(1, N_HEADS, T, D_HEAD, generator=_g) for _ in range(3))  # (B, H, T, d_head)
+        X = torch.randn(1, T, N_HEADS * D_HEAD, generator=_g)                           # (B, T, d)
+        repeats = 3 if T <= 512 else 1
+        cost["naive"].append(best_time(lambda: naive_attention(Q, K, V), repeats))
+        cost["fused"].append(best_time(lambda: F.scaled_dot_product_attention(Q, K, V), repeats))
+        cost["rnn"].append(best_time(lambda: rnn_256(X), repeats))
+        out, weights = naive_attention(Q, K, V)
+        states, _ = rnn_256(X)
+        cost["weights_bytes"].append(weights.nelement() * weights.element_size())  # H * T * T floats
+        cost["states_bytes"].append(states.nelement() * states.element_size())     # T * d floats
+        assert torch.allclose(out, F.scaled_dot_product_attention(Q, K, V), atol=1e-5)  # same result
+
+print(f"{'T':>5} {'yours (ms)':>11} {'fused (ms)':>11} {'ratio':>6} {'RNN (ms)':>9} {'weights (MiB)':>14} {'RNN states (MiB)':>17}")
+for i, T in enumerate(lengths):
+    print(f"{T:5d} {1e3 * cost['naive'][i]:11.1f} {1e3 * cost['fused'][i]:11.1f} {cost['naive'][i] / cost['fused'][i]:6.1f}"
+          f" {1e3 * cost['rnn'][i]:9.1f} {cost['weights_bytes'][i] / 2**20:14.2f} {cost['states_bytes'][i] / 2**20:17.2f}")
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+axes[0].loglog(lengths, cost["naive"], "o-", label="your attention (weights materialised)")
+axes[0].loglog(lengths, cost["fused"], "s-", label="F.scaled_dot_product_attention")
+axes[0].loglog(lengths, cost["rnn"], "^-", label="nn.RNN, same width")
+axes[0].set(xlabel="sequence length T", ylabel="seconds (best run)", title="Time of one layer, 1 CPU thread")
+axes[0].legend(fontsize=8)
+axes[1].loglog(lengths, np.array(cost["weights_bytes"]) / 2**20, "o-", label="attention weights (H·T² floats)")
+axes[1].loglog(lengths, np.array(cost["states_bytes"]) / 2**20, "^-", label="RNN hidden states (T·d floats)")
+axes[1].set(xlabel="sequence length T", ylabel="MiB", title="Memory: quadratic against linear")
+axes[1].legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **Discovery.** On a log-log plot a power law is a straight line, and its slope is the power:
+# the weights' memory has slope 2 (each doubling of $T$ multiplies it by 4), the RNN's states
+# slope 1. Attention's time bends towards slope 2 as $T$ grows (or steeper, once the weights no
+# longer fit in the CPU's caches): at short lengths fixed overheads (calling functions,
+# allocating memory) hide the square; at long lengths the $T^2$ products dominate. The
+# RNN's time is linear — but it is $T$ small steps *one after another*, which a GPU cannot
+# spread out (Part 1); the attention products are a few big matrix multiplications it can.
+#
+# **What the fused kernel saves.** `F.scaled_dot_product_attention` computes the *same* result
+# (the cell checks it) but never stores the $T \times T$ weights: it walks over the keys in
+# blocks and keeps a running maximum and a running sum of the softmax (an "online softmax"), so
+# its extra memory grows like $T$, not $T^2$. On this CPU, at $T = 1024$, PyTorch's memory
+# profiler counted about 49 MiB allocated by the version above (scores, scaled scores, weights:
+# three $4 \times 1024 \times 1024$ float tensors of 16 MiB each) against about 1.6 MiB by the fused
+# kernel. It is also faster at long lengths, because it reads and writes far less memory —
+# memory traffic, not arithmetic, is what limits attention on modern hardware. The arithmetic,
+# $O(T^2 d)$, is the same. That is exactly FlashAttention's idea (below).
+#
+# ### Generating text: why decoders cache keys and values
+#
+# **Theory hint.** A decoder generates one token at a time (Part 1's caveat): to produce token
+# $t+1$ it runs the model on tokens $0..t$. With a causal mask, the keys and values of tokens
+# $0..t-1$ do not change when token $t$ arrives — they only ever depend on earlier tokens. So
+# instead of recomputing them at every step, keep them: a **KV cache**. At step $t$ the new token
+# computes only its own query, key and value, appends its key and value to the cache, and
+# attends with one query over the $t+1$ cached keys. Per step and layer that is $O(d^2)$ for the
+# projections plus $O(t\,d)$ for the attention, instead of $O(t\,d^2 + t^2 d)$ to recompute the
+# whole prefix.
+#
+# **Real-world example — minutes of a meeting.** A latecomer does not ask everyone to repeat
+# everything they said since the start; they read the minutes (the cache) and add their own
+# line at the end.
+#
+# The read-only cell below gives what a decoder does **without** a cache: causal self-attention
+# over the whole prefix, recomputed from scratch (PyTorch's own kernel with `is_causal=True`);
+# the new token's output is its last row.
+
+# %% nbgrader={"locked": true, "grade_id": "decoder_without_cache"}
+def causal_attention_full(X, W_q, W_k, W_v):
+    """Causal single-head self-attention over a whole prefix, recomputed from scratch.
+
+    Args:
+        X: (B, T, d_model); W_q, W_k: (d_model, d_k); W_v: (d_model, d_v).
+    Returns:
+        (B, T, d_v): row t attends to positions 0..t, scaled by 1/sqrt(d_k).
+    """
+    return F.scaled_dot_product_attention(X @ W_q, X @ W_k, X @ W_v, is_causal=True)  # (B, T, d_v)
+
+
+# %% [markdown]
+# ### Exercise 6 — a decoder step with a KV cache (4 points)
+# Write `cached_attention_step`: one generation step of causal single-head self-attention that
+# computes only the new token's query, key and value and takes the earlier keys and values from
+# the cache. (Multi-head attention does the same in every head; a real decoder keeps one cache per
+# layer.) Called for $t = 0, 1, 2, \dots$, its outputs must equal the rows of
+# `causal_attention_full` on the whole sequence.
+
+# %% nbgrader={"solution": true, "grade_id": "cached_attention_step"}
+def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):
+    """One generation step of causal single-head self-attention with a key/value cache.
+
+    Position t attends to positions 0..t. The keys and values of positions 0..t-1 were computed
+    at earlier steps and are in the cache; compute only this token's query, key and value.
+
+    Args:
+        x_t: (B, d_model) tensor, the newest token's vector (position t).
+        W_q, W_k: (d_model, d_k) tensors; W_v: (d_model, d_v) tensor (multiply on the right).
+        cache: None at the first step (t = 0); afterwards the dict returned by the previous
+            step: {"K": (B, t, d_k), "V": (B, t, d_v)}.
+    Returns:
+        (out, cache): out, (B, d_v), position t's attention over positions 0..t with scores
+        scaled by 1/sqrt(d_k); cache, {"K": (B, t+1, d_k), "V": (B, t+1, d_v)}: the old keys
+        and values followed by this token's key and value.
+    Example: at t = 0 a token can only attend to itself, so out == x_0 @ W_v.
+    Hints: torch.cat(..., dim=1) appends along the positions; the one query is (B, 1, d_k).
+    """
+    ### BEGIN SOLUTION
+    q = (x_t @ W_q).unsqueeze(1)                                   # (B, 1, d_k)
+    k = (x_t @ W_k).unsqueeze(1)                                   # (B, 1, d_k)
+    v = (x_t @ W_v).unsqueeze(1)                                   # (B, 1, d_v)
+    if cache is None:
+        K, V = k, v
+    else:
+        K = torch.cat([cache["K"], k], dim=1)                      # (B, t+1, d_k)
+        V = torch.cat([cache["V"], v], dim=1)                      # (B, t+1, d_v)
+    scores = q @ K.transpose(1, 2) / math.sqrt(q.shape[-1])        # (B, 1, t+1)
+    weights = torch.softmax(scores, dim=-1)                        # (B, 1, t+1)
+    out = (weights @ V).squeeze(1)                                 # (B, d_v)
+    return out, {"K": K, "V": V}
+    ### END SOLUTION
+
+
+# %%
+# Try it: generate 6 steps with the cache and compare with recomputing everything.
+_g = torch.Generator().manual_seed(1)
+_X = torch.randn(2, 6, 8, generator=_g)                                             # (B, T, d_model)
+_Wq, _Wk, _Wv = torch.randn(8, 4, generator=_g), torch.randn(8, 4, generator=_g), torch.randn(8, 3, generator=_g)
+_cache, _outs = None, []
+for _t in range(6):
+    _out, _cache = cached_attention_step(_X[:, _t], _Wq, _Wk, _Wv, _cache)
+    _outs.append(_out)
+print("cache shapes after 6 steps:", tuple(_cache["K"].shape), tuple(_cache["V"].shape))  # (2, 6, 4) (2, 6, 3)
+print("largest difference from recomputing everything:",
+      float((torch.stack(_outs, dim=1) - causal_attention_full(_X, _Wq, _Wk, _Wv)).abs().max()))
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_shapes", "points": 1}
+"""cached_attention_step returns out (B, d_v) and a cache that grows by one position per step."""
+_g = torch.Generator().manual_seed(2)
+_X = torch.randn(2, 3, 6, generator=_g)
+_Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 5, generator=_g)
+_cache = None
+for _t in range(3):
+    _out, _cache = cached_attention_step(_X[:, _t], _Wq, _Wk, _Wv, _cache)
+    assert tuple(_out.shape) == (2, 5), f"step {_t}: out must be (B, d_v) = (2, 5), got {tuple(_out.shape)} (squeeze the query axis)"
+    _shapes = (tuple(_cache["K"].shape), tuple(_cache["V"].shape))
+    assert _shapes == ((2, _t + 1, 4), (2, _t + 1, 5)), \
+        f"after step {_t} the cache must hold {_t + 1} positions: K (2, {_t + 1}, 4), V (2, {_t + 1}, 5); got {_shapes} (append, do not overwrite)"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_first_step", "points": 1}
+"""At the first step a token can only attend to itself: the output is its own value."""
+_g = torch.Generator().manual_seed(3)
+_x0 = torch.randn(2, 6, generator=_g)
+_Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 5, generator=_g)
+_out, _ = cached_attention_step(_x0, _Wq, _Wk, _Wv, None)
+assert torch.allclose(_out.reshape(2, 5), _x0 @ _Wv, atol=1e-5), \
+    f"with an empty cache (cache=None) the output must be x_0 @ W_v = {_x0 @ _Wv}, got {_out}"
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(31)
+for _B, _dm, _dk, _dv, _dtype in [(1, 5, 3, 7, torch.float32), (3, 9, 6, 2, torch.float64)]:
+    _x0 = 20.0 * torch.randn(_B, _dm, generator=_g, dtype=_dtype)
+    _W = [torch.randn(_dm, _d, generator=_g, dtype=_dtype) for _d in (_dk, _dk, _dv)]
+    _out, _ = cached_attention_step(_x0, *_W, None)
+    assert torch.allclose(_out.double().reshape(_B, _dv), (_x0 @ _W[2]).double(), rtol=1e-4, atol=1e-4), \
+        f"first step with B={_B}, d_model={_dm}, d_k={_dk}, d_v={_dv}, {_dtype}: the output is not x_0 @ W_v"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_keeps_the_past", "points": 1}
+"""The returned cache is the old keys and values, unchanged, followed by the new token's key and value."""
+_g = torch.Generator().manual_seed(4)
+_old = {"K": torch.randn(2, 3, 4, generator=_g), "V": torch.randn(2, 3, 5, generator=_g)}
+_old_K, _old_V = _old["K"].clone(), _old["V"].clone()
+_x = torch.randn(2, 6, generator=_g)
+_Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 5, generator=_g)
+_, _new = cached_attention_step(_x, _Wq, _Wk, _Wv, _old)
+assert torch.allclose(_new["K"][:, :3], _old_K) and torch.allclose(_new["V"][:, :3], _old_V), \
+    "the first t positions of the new cache must be the old keys and values, unchanged (append at the end)"
+assert torch.allclose(_new["K"][:, 3], _x @ _Wk, atol=1e-5), "the last cached key must be x_t @ W_k (not the query, not x_t)"
+assert torch.allclose(_new["V"][:, 3], _x @ _Wv, atol=1e-5), "the last cached value must be x_t @ W_v"
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(41)
+for _B, _t, _dm, _dk, _dv in [(1, 1, 5, 3, 7), (3, 6, 9, 6, 2)]:
+    _old = {"K": torch.randn(_B, _t, _dk, generator=_g, dtype=torch.float64),
+            "V": torch.randn(_B, _t, _dv, generator=_g, dtype=torch.float64)}
+    _old_K, _old_V = _old["K"].clone(), _old["V"].clone()
+    _x = torch.randn(_B, _dm, generator=_g, dtype=torch.float64)
+    _W = [torch.randn(_dm, _d, generator=_g, dtype=torch.float64) for _d in (_dk, _dk, _dv)]
+    _, _new = cached_attention_step(_x, *_W, _old)
+    _ref_K = torch.cat([_old_K, (_x @ _W[1])[:, None]], dim=1)
+    _ref_V = torch.cat([_old_V, (_x @ _W[2])[:, None]], dim=1)
+    assert tuple(_new["K"].shape) == tuple(_ref_K.shape) and torch.allclose(_new["K"].double(), _ref_K, atol=1e-8), \
+        f"cache['K'] is wrong for B={_B}, t={_t}, d_k={_dk}"
+    assert tuple(_new["V"].shape) == tuple(_ref_V.shape) and torch.allclose(_new["V"].double(), _ref_V, atol=1e-8), \
+        f"cache['V'] is wrong for B={_B}, t={_t}, d_v={_dv}"
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_matches_recomputation", "points": 1}
+"""Step by step with the cache gives exactly what recomputing the whole prefix gives."""
+_g = torch.Generator().manual_seed(5)
+_X = torch.randn(2, 5, 6, generator=_g)
+_Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 3, generator=_g)
+_cache, _outs = None, []
+for _t in range(5):
+    _out, _cache = cached_attention_step(_X[:, _t], _Wq, _Wk, _Wv, _cache)
+    _outs.append(_out.reshape(2, 3))
+_got, _ref = torch.stack(_outs, dim=1), causal_attention_full(_X, _Wq, _Wk, _Wv)
+assert torch.allclose(_got, _ref, rtol=1e-4, atol=1e-5), \
+    (f"cached outputs differ from recomputing everything (max difference {float((_got - _ref).abs().max()):.3g}): "
+     "is the new token among the keys it attends to, is softmax over the keys, are the scores divided by sqrt(d_k)?")
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(51)
+for _B, _T, _dm, _dk, _dv, _dtype, _scale in [(1, 9, 5, 3, 7, torch.float32, 1.0), (3, 7, 10, 6, 2, torch.float64, 1.0),
+                                              (2, 6, 4, 8, 5, torch.float64, 15.0)]:
+    _X = _scale * torch.randn(_B, _T, _dm, generator=_g, dtype=_dtype)
+    _W = [torch.randn(_dm, _d, generator=_g, dtype=_dtype) for _d in (_dk, _dk, _dv)]
+    _ref = torch.nn.functional.scaled_dot_product_attention(_X @ _W[0], _X @ _W[1], _X @ _W[2], is_causal=True).double()
+    _cache = None
+    for _t in range(_T):
+        _out, _cache = cached_attention_step(_X[:, _t], *_W, _cache)
+        assert torch.isfinite(_out).all(), f"step {_t} gave inf or nan for inputs of scale {_scale} (a stable softmax subtracts the max)"
+        assert torch.allclose(_out.double().reshape(_B, _dv), _ref[:, _t], rtol=1e-4, atol=1e-4 * _scale), \
+            f"step {_t} differs from causal attention over positions 0..{_t} (B={_B}, d_k={_dk}, d_v={_dv}, {_dtype}, scale {_scale})"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Discovery — does the cache pay?** Generate 256 tokens both ways and time every step:
+# recomputing the prefix gets slower with every token, the cached step stays almost flat.
+
+# %%
+_g = torch.Generator().manual_seed(6)
+T_GEN, D_MODEL_GEN = 256, 64
+_X = torch.randn(1, T_GEN, D_MODEL_GEN, generator=_g)
+_W = [torch.randn(D_MODEL_GEN, D_MODEL_GEN, generator=_g) / 8 for _ in range(3)]
+step_times = {"recompute": [], "cache": []}
+with torch.no_grad():
+    _cache = None
+    for _t in range(T_GEN):
+        _start = time.perf_counter()
+        _last = causal_attention_full(_X[:, :_t + 1], *_W)[:, -1]      # no cache: the whole prefix again
+        step_times["recompute"].append(time.perf_counter() - _start)
+        _start = time.perf_counter()
+        _out, _cache = cached_attention_step(_X[:, _t], *_W, _cache)   # cache: one new token
+        step_times["cache"].append(time.perf_counter() - _start)
+print(f"total over {T_GEN} steps: recompute {sum(step_times['recompute']) * 1e3:.0f} ms, "
+      f"KV cache {sum(step_times['cache']) * 1e3:.0f} ms")
+fig, ax = plt.subplots(figsize=(6, 3.4))
+ax.plot(1e3 * np.array(step_times["recompute"]), label="recompute the prefix")
+ax.plot(1e3 * np.array(step_times["cache"]), label="KV cache")
+ax.set(xlabel="generation step t", ylabel="ms per step", title="One attention layer, one token per step")
+ax.legend()
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The cache trades memory for time, and that memory is what limits long generations: per
+# sequence, $2 \times n_\text{layers} \times T \times d_\text{model}$ numbers (a key and a value
+# per layer and position). For GPT-3 (96 layers, $d_\text{model} = 12288$, context 2048 tokens;
+# Brown et al., 2020, Table 2.1) in 16-bit floats that is
+# $2 \cdot 96 \cdot 2048 \cdot 12288 \cdot 2$ bytes ≈ 9.7 GB — for *one* sequence.
+#
+# ### What scales further
+# | idea | what it changes | cost |
+# |---|---|---|
+# | **FlashAttention** (Dao et al., 2022) | exact attention computed in tiles that stay in the GPU's fast on-chip memory, with the online softmax above; the $T \times T$ matrix is never written to main memory | $O(T^2 d)$ work as before, $O(T)$ extra memory, faster (far fewer memory reads and writes) |
+# | **Sparse attention** (Child et al., 2019, "Sparse Transformers") | each query attends to a fixed pattern of keys (a local window plus strided positions) instead of all | $O(T\sqrt{T})$ instead of $O(T^2)$; an approximation of full attention |
+# | **Linear attention** (Katharopoulos et al., 2020, "Transformers are RNNs") | replaces $\exp(q \cdot k)$ by a product of feature maps $\phi(q)^\top \phi(k)$, so $\sum_j \phi(k_j) v_j^\top$ can be summed once and reused | $O(T)$ time and memory; causal decoding becomes an RNN with a constant-size state; a different model, often less accurate |
+# | **Multi-query attention** (Shazeer, 2019, "Fast Transformer Decoding: One Write-Head is All You Need") | all query heads share **one** key head and one value head | KV cache $h$ times smaller, faster decoding; some loss of quality |
+# | **Grouped-query attention** (Ainslie et al., 2023, "GQA") | query heads in $g$ groups, one key/value head per group (between multi-head, $g = h$, and multi-query, $g = 1$) | KV cache $h/g$ times smaller, quality close to multi-head |
+#
+# FlashAttention and the KV cache change *how* attention is computed, not its result; sparse and
+# linear attention change the model; multi-query and grouped-query attention change its shape
+# (fewer key/value heads). Modern large models combine several of them.
+
+# %% [markdown]
+# ## 6. Reflection questions (graded by hand)
 #
 # ### Question — the title (1 point)
 # Why is the paper titled "Attention Is All You Need"?
@@ -1043,6 +1388,112 @@ print(f"held-out accuracy without positions ({N_STEPS // 2} steps): {heldout_acc
 # genuine limitation explained (1 pt).
 
 # %% [markdown]
+# ## 7. Concept quiz (5 points)
+#
+# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
+# answer only tells you whether your answer has the right *form*; whether it is right is checked
+# when your work is graded.
+
+# %% [markdown]
+# **Question 1.** A sequence grows from 1,000 to 4,000 tokens. By what factor does the memory of the attention
+# weight matrices `(B, H, T, T)` grow?
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_memory_growth"}
+quiz_memory_growth = None  # a number
+### BEGIN SOLUTION
+quiz_memory_growth = 16
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_memory_growth", "points": 1}
+"""Question 1: how the attention weights' memory grows with the length."""
+import numbers
+assert isinstance(quiz_memory_growth, numbers.Real) and not isinstance(quiz_memory_growth, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_memory_growth!r}"
+assert 0 <= quiz_memory_growth <= 1000000000.0, f"a growth factor is a positive number, got {quiz_memory_growth!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_memory_growth) - 16) <= 1e-06, "T x T entries per head: (4000 / 1000)^2 = 16"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** What does a KV cache store during autoregressive generation?
+#
+# - **A** — the attention weights of all earlier steps
+# - **B** — the queries of all earlier tokens
+# - **C** — the keys and values of all earlier tokens in every attention layer, so that a new token computes only its own query, key and value
+# - **D** — the output probabilities of all earlier steps
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_kv_cache_stores"}
+quiz_kv_cache_stores = None  # "A", "B", "C" or "D"
+### BEGIN SOLUTION
+quiz_kv_cache_stores = "C"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_kv_cache_stores", "points": 1}
+"""Question 2: what a KV cache stores."""
+assert isinstance(quiz_kv_cache_stores, str) and quiz_kv_cache_stores.strip().upper() in ("A", "B", "C", "D"), \
+    f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_kv_cache_stores!r}'
+### BEGIN HIDDEN TESTS
+assert quiz_kv_cache_stores.strip().upper() == "C", "earlier tokens' keys and values never change in a causal decoder, so they are kept; earlier queries and weights are never needed again"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** True or False: FlashAttention (Dao et al., 2022) saves memory by computing an
+# *approximation* of softmax attention.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_flash_is_approximate"}
+quiz_flash_is_approximate = None  # True or False
+### BEGIN SOLUTION
+quiz_flash_is_approximate = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_flash_is_approximate", "points": 1}
+"""Question 3: FlashAttention is exact."""
+assert isinstance(quiz_flash_is_approximate, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_flash_is_approximate!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_flash_is_approximate) is False, "False: FlashAttention computes exact attention; it saves memory and time by tiling (an online softmax over blocks kept in fast on-chip memory), never storing the T x T matrix"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 4.** A model has 32 query heads and uses grouped-query attention with 8 key/value heads. By what
+# factor is its KV cache smaller than with standard multi-head attention (32 key/value heads),
+# everything else equal?
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_gqa_factor"}
+quiz_gqa_factor = None  # a number
+### BEGIN SOLUTION
+quiz_gqa_factor = 4
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_gqa_factor", "points": 1}
+"""Question 4: how much smaller grouped-query attention makes the KV cache."""
+import numbers
+assert isinstance(quiz_gqa_factor, numbers.Real) and not isinstance(quiz_gqa_factor, (bool, np.bool_)), \
+    f"answer with a number (an int or a float), got {quiz_gqa_factor!r}"
+assert 0 <= quiz_gqa_factor <= 1000000000.0, f"a factor is a positive number, got {quiz_gqa_factor!r}"
+### BEGIN HIDDEN TESTS
+assert abs(float(quiz_gqa_factor) - 4) <= 1e-06, "the cache holds keys and values per key/value head: 32 / 8 = 4 times smaller (multi-query attention, 1 head, would be 32 times smaller)"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 5.** True or False: thanks to attention, a trained decoder-only transformer generates all the tokens
+# of a reply in one parallel step.
+
+# %% nbgrader={"solution": true, "grade_id": "quiz_generation_parallel"}
+quiz_generation_parallel = None  # True or False
+### BEGIN SOLUTION
+quiz_generation_parallel = False
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_generation_parallel", "points": 1}
+"""Question 5: generation is sequential."""
+assert isinstance(quiz_generation_parallel, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_generation_parallel!r}"
+### BEGIN HIDDEN TESTS
+assert bool(quiz_generation_parallel) is False, "False: training and reading the prompt are parallel, but each generated token depends on the previous ones: generation takes one step per token"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Key takeaways
 # 1. Transformers process all positions **in parallel** in training (one sequential step per
 #    layer instead of one per word); generation is still one token at a time.
@@ -1055,6 +1506,9 @@ print(f"held-out accuracy without positions ({N_STEPS // 2} steps): {heldout_acc
 # 6. This architecture powers modern AI: encoder-only models such as BERT, decoder-only
 #    models such as GPT-2, GPT-3 and the models behind ChatGPT, and encoder-decoder models
 #    such as the original translation transformer and T5.
+# 7. The price of direct connections: attention's weights grow like $T^2$. Fused kernels
+#    (FlashAttention) avoid storing them, KV caches avoid recomputing the past when generating,
+#    and sparse, linear, multi-query and grouped-query attention trade some of the model for scale.
 #
 # ## Fun facts (checked)
 # - *"The transformer paper has been cited over 100,000 times"* — true, and dated: Google
@@ -1085,3 +1539,13 @@ print(f"held-out accuracy without positions ({N_STEPS // 2} steps): {heldout_acc
 #
 # You have built, piece by piece, the architecture behind BERT, GPT and virtually all modern
 # NLP systems — and trained one yourself.
+
+# %% [markdown]
+# ## Readings for this part
+# | reading | read it for |
+# |---|---|
+# | Vaswani et al. (2017), §4 *Why Self-Attention* (Table 1), §5 *Training*, §6.2 *Model Variations* (Table 3), §7 | the cost comparison behind section 5, the training recipe, and which design choices mattered |
+# | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy* (all of it, as a review); ch. 11 *Future Directions*, its pages on making self-attention efficient (sparse and linearized attention); ch. 8 *Making Transformers Efficient in Production* | the whole architecture again in code; where attention's $T^2$ is attacked; distillation, quantisation and pruning (the book's ch. 3 has no efficiency section, whatever the seed's outline says) |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "Transformers are big models"; newer editions of the chapter add a page on inference with LLMs | the cost of training large models; prefill, decoding and the KV cache |
+# | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Recap Of Training" and "The Loss Function"; Alammar, "The Illustrated GPT-2" (2019) | training with a loss over the output distribution; decoder-only generation, one token at a time, with cached keys and values |
+# | Dao et al. (2022), *FlashAttention*; Child et al. (2019), *Generating Long Sequences with Sparse Transformers*; Katharopoulos et al. (2020), *Transformers are RNNs*; Shazeer (2019), *Fast Transformer Decoding: One Write-Head is All You Need*; Ainslie et al. (2023), *GQA* | the efficiency ideas of section 5, from the source |

@@ -106,3 +106,18 @@ MISTAKES = {
                   "test_rnn_path_length_symmetric_and_zero", "test_attention_path_length_same_position"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_rnn_steps_100', 'quiz_rnn_steps_100 = 99\n',
+              'counts the path length (99) instead of the sequential steps (100)'),
+    'bob': ('quiz_clipping_fixes_vanishing', 'quiz_clipping_fixes_vanishing = True\n',
+              'believes clipping fixes vanishing gradients'),
+    'carol': ('quiz_attention_less_work', 'quiz_attention_less_work = True\n',
+              'believes attention always does less work than an RNN'),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

@@ -47,3 +47,18 @@ MISTAKES = {
                   "test_sdpa_fully_masked_row_is_zero"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_scale_divisor', 'quiz_scale_divisor = 64\n',
+              'divides by d_k = 64 instead of sqrt(d_k) = 8'),
+    'bob': ('quiz_why_scale', 'quiz_why_scale = "C"\n',
+              'thinks the scale prevents overflow'),
+    'carol': ('quiz_weights_shape', 'quiz_weights_shape = "A"\n',
+              "transposes the weights' shape, (T_k, T_q)"),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

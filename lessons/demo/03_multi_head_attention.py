@@ -101,3 +101,18 @@ MISTAKES = {
                   "test_mha_fully_masked_query", "test_mha_heads_use_their_own_features"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_split_reshape', 'quiz_split_reshape = "A"\n',
+              'thinks a plain reshape splits the heads correctly'),
+    'bob': ('quiz_params_double_heads', 'quiz_params_double_heads = True\n',
+              'thinks more heads mean more parameters'),
+    'carol': ('quiz_mha_mask', 'quiz_mha_mask = "A"\n',
+              'passes the True = may attend mask to nn.MultiheadAttention unchanged'),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

@@ -121,3 +121,18 @@ MISTAKES = {
                   "test_rel_odd_d_model_raises", "test_learned_past_max_len_raises"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_equivariance', 'quiz_equivariance = "A"\n',
+              'calls attention permutation-invariant'),
+    'bob': ('quiz_pe_odd_dims', 'quiz_pe_odd_dims = "B"\n',
+              'uses the exponent (2i+1)/d_model for the cosines'),
+    'carol': ('quiz_learned_extrapolates', 'quiz_learned_extrapolates = True\n',
+              'thinks a learned table extrapolates past max_len'),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

@@ -145,3 +145,18 @@ MISTAKES = {
                   "test_scale_gpt3"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_post_norm', 'quiz_post_norm = "A"\n',
+              "gives the pre-norm formula as the paper's"),
+    'bob': ('quiz_layernorm_axis', 'quiz_layernorm_axis = "A"\n',
+              'confuses layer norm with batch norm'),
+    'carol': ('quiz_cross_attention_source', 'quiz_cross_attention_source = "A"\n',
+              'says the masked self-attention reads the encoder'),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

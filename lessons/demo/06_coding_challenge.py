@@ -21,7 +21,8 @@ _TRANSFORMER_WITHOUT_POSITIONS = '''class TinyTransformer(nn.Module):
 
 MISTAKES = {
     "alice": {
-        "about": "softmax over the wrong axis (axis=0) in self_attention; training step without optimizer.zero_grad()",
+        "about": ("softmax over the wrong axis (axis=0) in self_attention, and over the query axis in the KV-cache step; "
+                  "training step without optimizer.zero_grad()"),
         "cells": {
             "self_attention": (
                 "def self_attention(Q, K, V):\n"
@@ -38,12 +39,20 @@ MISTAKES = {
                 "    optimizer.step()\n"
                 "    return loss.item()\n"
             ),
+            "cached_attention_step": (
+                'def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n'
+                '    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n'
+                '    K = k if cache is None else torch.cat([cache["K"], k], dim=1)\n'
+                '    V = v if cache is None else torch.cat([cache["V"], v], dim=1)\n'
+                '    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=1)\n'
+                '    return (weights @ V).squeeze(1), {"K": K, "V": V}\n'
+            ),
         },
         "fails": ["test_self_attention_rows_sum_to_one", "test_self_attention_is_scaled",
                   "test_self_attention_matches_pytorch",
                   "test_training_step_updates_like_pytorch", "test_training_step_lowers_the_loss",
                   "test_transformer_heldout_accuracy", "test_transformer_reads_the_far_token",
-                  "test_transformer_beats_lstm"],
+                  "test_transformer_beats_lstm", "test_kv_cache_matches_recomputation"],
     },
     "bob": {
         "about": "forgets the positional encoding in the transformer's forward; takes the speedup as a difference (49)",
@@ -83,3 +92,18 @@ MISTAKES = {
                   "test_self_attention_matches_pytorch", "test_heldout_accuracy", "test_reported_accuracies"],
     },
 }
+
+
+# Concept quiz: each student gets one question wrong (grade_id, what they wrote, why).
+_QUIZ_SLIPS = {
+    'alice': ('quiz_flash_is_approximate', 'quiz_flash_is_approximate = True\n',
+              'thinks FlashAttention approximates attention'),
+    'bob': ('quiz_generation_parallel', 'quiz_generation_parallel = True\n',
+              'thinks generation is parallel'),
+    'carol': ('quiz_memory_growth', 'quiz_memory_growth = 4\n',
+              "thinks the weights' memory grows linearly (4x)"),
+}
+for _name, (_gid, _source, _about) in _QUIZ_SLIPS.items():
+    MISTAKES[_name]["cells"][_gid] = _source
+    MISTAKES[_name]["fails"].append("test_" + _gid)
+    MISTAKES[_name]["about"] += "; quiz: " + _about

@@ -1,0 +1,643 @@
+"""`python -m course mutants`: do the tests catch every common mistake and accept every correct answer?
+
+The catalogue is data, one file per part: lessons/mutants/<part>.py defines
+- MUTANTS: realistic wrong answers; each must lose points in at least one test cell of an
+  exercise whose solution cell it changes (and, if it lists "fails", in exactly those cells);
+- ALTERNATIVES: correct answers written differently; each must get every autograded point.
+On top of the catalogue, three generic mutants are made for every graded function and class
+(the solution wrapped so that it returns zeros of the right shape, returns its first input, or
+returns an object whose ==, <=, abs and - always "agree"); GENERIC_SKIPS below says where one
+is meaningless, and why.
+
+Everything is graded through nbgrader (course/grade.py, sandboxed) in a throwaway course. To stay
+fast, mutants whose exercises cannot see each other (no test cell of one reaches, through the
+names it uses, the solution cell of the other) share a submission; alternatives are graded as one
+submission per part and index (set 1 holds every cell's first alternative, ...). Any mutant that
+survives in a shared submission, any shared submission that did not grade cleanly, and every
+alternative of a set that lost points in a test cell that can reach it is graded again on its
+own, so the verdicts are those of one submission per case (--one-per-mutant grades mutants that
+way from the start).
+"""
+from __future__ import annotations
+
+import ast
+import re
+import runpy
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import democlass
+from .common import LESSONS, CourseError, check_parts
+
+HELP = ("mutation testing: every catalogued mistake must lose points, every correct alternative "
+        "must get full marks (lessons/mutants/)")
+MUTANT_LESSONS = LESSONS / "mutants"
+
+GENERIC_KINDS = ("zeros", "first_input", "liar")
+GENERIC_ABOUT = {
+    "zeros": "returns the expected structure and shape, filled with zeros",
+    "first_input": "returns its first input unchanged (in place of the first output)",
+    "liar": "returns an object whose ==, <=, abs and - always agree with the expected answer",
+}
+# (part, graded name, kind) -> why that generic mutant is not made. Everything else is made.
+_NUMBER = ("returns a Python number compared with ==; an object whose == always answers True can only be "
+           "written on purpose, and `course grade` puts any __eq__ overload on its review list (course/scan.py)")
+GENERIC_SKIPS = {
+    ("01_rnn_limits", "rnn_path_length", "liar"): _NUMBER,
+    ("01_rnn_limits", "attention_path_length", "liar"): _NUMBER,
+    ("02_self_attention", "n_connections", "liar"): _NUMBER,
+    ("02_self_attention", "dot_product_variance", "liar"): _NUMBER,
+    ("03_multi_head_attention", "head_dim", "liar"): _NUMBER,
+    ("03_multi_head_attention", "mha_param_count", "liar"): _NUMBER,
+    ("03_multi_head_attention", "mha_multiply_adds", "liar"): _NUMBER,
+    ("04_positional_encoding", "equivariance_gap", "liar"): _NUMBER,
+    ("05_transformer_block", "input_grad_norm", "liar"): _NUMBER,
+    ("05_transformer_block", "encoder_param_count", "liar"): _NUMBER,
+    ("06_coding_challenge", "training_step", "liar"): _NUMBER,
+    ("06_coding_challenge", "heldout_accuracy", "liar"): _NUMBER,
+    ("06_coding_challenge", "heldout_accuracy", "zeros"): (
+        "accuracy 0 is what an untrained model scores on some inputs; the tests check the accuracy of "
+        "models they build, and zeros is caught there only by chance"),
+}
+
+# Appended to the solution's own source: the graded name is rebound to a wrapper around it.
+_GENERIC_PRELUDE = '''
+# ---- generic mutant ({kind}) added by `python -m course mutants` ----
+import inspect as _mut_inspect
+import numpy as _mut_np
+
+
+class _MutLiar:
+    def __eq__(self, other): return True
+    def __le__(self, other): return True
+    __ge__ = __lt__ = __gt__ = __le__
+    def __sub__(self, other): return self
+    __rsub__ = __add__ = __radd__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __sub__
+    def __abs__(self): return self
+    __hash__ = object.__hash__
+
+
+def _mut_transform(out, first):
+    kind = {kind!r}
+    if kind == "liar":
+        return tuple(_MutLiar() for _ in out) if isinstance(out, tuple) else _MutLiar()
+    if kind == "first_input":
+        return (first,) + tuple(out[1:]) if isinstance(out, tuple) and out else first
+    if isinstance(out, tuple):
+        return tuple(_mut_transform(o, first) for o in out)
+    if type(out).__module__.split(".")[0] == "torch" and hasattr(out, "shape"):
+        import torch as _mut_torch
+        return _mut_torch.zeros_like(out)
+    if isinstance(out, (_mut_np.ndarray, list)):
+        return _mut_np.zeros_like(_mut_np.asarray(out))
+    if isinstance(out, (bool, int, float, _mut_np.number)):
+        return type(out)(0)
+    return out
+
+
+def _mut_first(fn, args, kwargs, skip_self):
+    bound = _mut_inspect.signature(fn).bind(*args, **kwargs)
+    values = list(bound.arguments.values())[1 if skip_self else 0:]
+    return values[0] if values else None
+'''
+_WRAP_FUNCTION = '''
+_mut_orig_{name} = {name}
+
+
+def {name}(*args, **kwargs):
+    return _mut_transform(_mut_orig_{name}(*args, **kwargs),
+                          _mut_first(_mut_orig_{name}, args, kwargs, False))
+'''
+_WRAP_CLASS = '''
+_mut_orig_{name}_forward = {name}.forward
+
+
+def _mut_{name}_forward(self, *args, **kwargs):
+    return _mut_transform(_mut_orig_{name}_forward(self, *args, **kwargs),
+                          _mut_first(_mut_orig_{name}_forward, (self,) + args, kwargs, True))
+
+
+{name}.forward = _mut_{name}_forward
+'''
+
+
+def add_arguments(parser):
+    parser.add_argument("--part", action="append", metavar="PART",
+                        help="only this part (repeatable); default: every part")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    parser.add_argument("--one-per-mutant", action="store_true",
+                        help="grade every mutant in its own submission from the start (slower; the "
+                             "default shares submissions between mutants whose exercises are independent)")
+    parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
+                        help="grade without the bubblewrap sandbox (the catalogue is the course's own code)")
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway course folder and print its path")
+
+
+def run(args) -> int:
+    from .sandbox import bwrap
+
+    parts = check_parts(args.part)
+    if args.jobs < 1:
+        raise CourseError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.unsafe and not bwrap():
+        raise CourseError("bubblewrap (bwrap) is needed to grade in the sandbox: apt-get install bubblewrap "
+                          "(or pass --unsafe)")
+    for part in parts:
+        load_catalogue(part)  # a broken catalogue is reported before anything is built
+    tmp = Path(tempfile.mkdtemp(prefix="course-mutants-"))
+    try:
+        result = mutation_run(tmp, parts, jobs=args.jobs, sandbox=not args.unsafe,
+                              group=not args.one_per_mutant, log=print)
+    finally:
+        if args.keep:
+            print(f"course folder kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print_table(result)
+    return 0 if result.ok else 1
+
+
+# ---------------------------------------------------------------- the catalogue
+
+@dataclass
+class Case:
+    part: str
+    kind: str                 # "mutant" | "alternative"
+    name: str
+    about: str
+    cells: dict               # solution grade_id -> whole source
+    fails: list | None = None
+    generic: bool = False
+    index: int = 0            # alternatives: position among the alternatives of its cell (set number)
+    verdict: str = ""         # "caught" | "survived" | "accepted" | "rejected" | "not graded"
+    detail: str = ""
+    submissions: list = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return _slug(f"{self.part[:2]}-{self.name}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")[:90]
+
+
+def catalogue_path(part: str, folder: Path = MUTANT_LESSONS) -> Path:
+    return Path(folder) / f"{part}.py"
+
+
+def load_catalogue(part: str, folder: Path = MUTANT_LESSONS) -> tuple[list[dict], list[dict]]:
+    """(MUTANTS, ALTERNATIVES) of a part, checked for shape; a missing file is an error."""
+    path = catalogue_path(part, folder)
+    if not path.is_file():
+        raise CourseError(f"no mutation catalogue for {part}: write {path}")
+    try:
+        data = runpy.run_path(str(path))
+    except Exception as exc:
+        raise CourseError(f"{path} does not run: {type(exc).__name__}: {exc}") from None
+    out = []
+    for key in ("MUTANTS", "ALTERNATIVES"):
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            raise CourseError(f"{path}: {key} must be a list")
+        seen = set()
+        for e in entries:
+            if not (isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("cells"), dict)
+                    and e["cells"] and all(isinstance(v, str) for v in e["cells"].values())):
+                raise CourseError(f"{path}: every {key} entry needs a 'name' and 'cells' (grade_id -> source), "
+                                  f"got {str(e)[:80]!r}")
+            if e["name"] in seen:
+                raise CourseError(f"{path}: {key} name {e['name']!r} is used twice")
+            seen.add(e["name"])
+            if "fails" in e and not (isinstance(e["fails"], list) and e["fails"]):
+                raise CourseError(f"{path}: {e['name']}: 'fails' must be a non-empty list of test ids")
+        out.append(entries)
+    return out[0], out[1]
+
+
+def solution_cells(source_nb) -> list[str]:
+    """grade_ids of the code solution cells (what a student writes), in notebook order."""
+    return [democlass.gid(c) for c in source_nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def graded_names(source: str) -> list[tuple[str, str]]:
+    """(name, "function" | "class") defined at the top level of a solution cell."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [(n.name, "class" if isinstance(n, ast.ClassDef) else "function") for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")]
+
+
+def generic_cases(part: str, source_nb) -> tuple[list[Case], list[tuple[str, str, str, str]]]:
+    """The generic mutants of a part, and (cell, name, kind, reason) for every one not made."""
+    cases, skipped = [], []
+    for cell in source_nb.cells:
+        m = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not m.get("solution"):
+            continue
+        gid, source = m["grade_id"], democlass.solution_text(cell)
+        names = graded_names(source)
+        if not names:
+            skipped.append((gid, gid, "all", "no function or class: the cell holds data answers"))
+        for name, what in names:
+            for kind in GENERIC_KINDS:
+                reason = GENERIC_SKIPS.get((part, name, kind))
+                if reason:
+                    skipped.append((gid, name, kind, reason))
+                    continue
+                wrap = (_WRAP_CLASS if what == "class" else _WRAP_FUNCTION).format(name=name)
+                cases.append(Case(part, "mutant", f"{name}:{kind}", GENERIC_ABOUT[kind],
+                                  {gid: source.rstrip() + "\n" + _GENERIC_PRELUDE.format(kind=kind) + wrap},
+                                  generic=True))
+    return cases, skipped
+
+
+def part_cases(part: str, source_nb, folder: Path = MUTANT_LESSONS) -> tuple[list[Case], list[Case], list]:
+    """(mutants, alternatives, skipped generics) of a part, checked against its source notebook."""
+    mutants, alternatives = load_catalogue(part, folder)
+    cells, tests = set(solution_cells(source_nb)), set(democlass.graded_cells(source_nb))
+    path = catalogue_path(part, folder)
+    for e in mutants + alternatives:
+        unknown = set(e["cells"]) - cells
+        if unknown:
+            raise CourseError(f"{path}: {e['name']} changes unknown solution cells {sorted(unknown)}")
+        if set(e.get("fails", [])) - tests:
+            raise CourseError(f"{path}: {e['name']}: 'fails' names unknown test cells "
+                              f"{sorted(set(e['fails']) - tests)}")
+    generic, skipped = generic_cases(part, source_nb)
+    out_m = [Case(part, "mutant", e["name"], e.get("about", ""), dict(e["cells"]), e.get("fails")) for e in mutants]
+    out_a, count = [], {}
+    for e in alternatives:
+        key = tuple(sorted(e["cells"]))
+        count[key] = count.get(key, 0) + 1
+        out_a.append(Case(part, "alternative", e["name"], e.get("about", ""), dict(e["cells"]), index=count[key]))
+    return out_m + generic, out_a, skipped
+
+
+# ---------------------------------------------------------------- which cells can see which
+
+def _names(source: str):
+    """(names a cell defines at module level, names it uses); uses is None if it does not parse."""
+    text = "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set(), None
+    defined, used = set(), set()
+
+    def visit(node, local):
+        """Collect the names read from the module's globals (a function's own names are local)."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            a = node.args
+            params = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} | \
+                {x.arg for x in (a.vararg, a.kwarg) if x}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            declared = {n for b in body for g in ast.walk(b) if isinstance(g, (ast.Global, ast.Nonlocal))
+                        for n in g.names}
+            stored = {n.id for b in body for n in ast.walk(b)
+                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | \
+                {n.name for b in body for n in ast.walk(b) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+            for outer in a.defaults + [d for d in a.kw_defaults if d] + getattr(node, "decorator_list", []):
+                visit(outer, local)
+            for b in body:
+                visit(b, (local | params | stored) - declared)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            for child in ast.iter_child_nodes(node):
+                visit(child, local | targets)
+            return
+        if isinstance(node, ast.Name) and node.id not in local:
+            used.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
+            used.add(node.value)  # globals()["name"], getattr(module, "name")
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            defined.update(node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child, local)
+
+    visit(tree, set())
+
+    def top(nodes):
+        for n in nodes:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                defined.update((a.asname or a.name).split(".")[0] for a in n.names)
+            else:
+                for sub in ast.walk(n):
+                    if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                        defined.add(sub.id)
+                for attr in ("body", "orelse", "finalbody", "handlers"):
+                    if isinstance(getattr(n, attr, None), list):
+                        top(getattr(n, attr))
+    top(tree.body)
+    return defined, used
+
+
+def reach(source_nb, variants: dict) -> dict:
+    """{"reach": solution grade_id -> the solution cells its exercise's test cells can reach,
+        "affected": solution grade_id -> the test cells that can reach it}.
+
+    A cell reaches another if it uses a name the other defines (in the source or in any of the
+    variants listed for that cell), directly or through other cells; a cell that does not parse
+    is taken to reach everything.
+    """
+    cells = [c for c in source_nb.cells if c.cell_type == "code"]
+    info = []
+    for c in cells:
+        g = democlass.gid(c)
+        srcs = [c.source] + list(variants.get(g, []))
+        defined, used = set(), set()
+        for s in srcs:
+            d, u = _names(s)
+            defined |= d
+            used = None if used is None or u is None else used | u
+        info.append((g, defined, used))
+    # Test cells never feed other cells (the course's rule: they do not depend on each other), and
+    # a name a cell defines itself is its own.
+    tests = {g for g, (_, kind) in democlass.graded_cells(source_nb).items() if kind == "code"}
+    edges = []
+    for i, (_, mine, used) in enumerate(info):
+        edges.append({j for j, (g, d, _) in enumerate(info) if j != i and g not in tests
+                      and (used is None or (used - mine) & d)})
+
+    def closure(i):
+        seen, todo = {i}, [i]
+        while todo:
+            for j in edges[todo.pop()] - seen:
+                seen.add(j)
+                todo.append(j)
+        return seen
+
+    exercise = democlass.exercises(source_nb)
+    sol = set(solution_cells(source_nb))
+    out = {g: {g} for g in sol}
+    affected = {g: set() for g in sol}
+    for i, (g, _, _) in enumerate(info):
+        if g not in tests:
+            continue
+        seen = {info[j][0] for j in closure(i)} & sol
+        for c in seen:
+            affected[c].add(g)
+        owner = exercise.get(g)
+        if owner in sol:
+            out[owner] |= seen
+    return {"reach": out, "affected": affected}
+
+
+def group_mutants(cases: list[Case], deps: dict) -> list[list[Case]]:
+    """Share submissions between mutants whose exercises cannot see each other's cells.
+
+    deps: part -> reach(); a mutant that promises exactly which cells fail ("fails") also needs
+    the test cells that can see it to be out of reach of every other mutant of its submission.
+    """
+    def conflict(a: Case, b: Case) -> bool:
+        if a.part != b.part or set(a.cells) & set(b.cells):
+            return True
+        r = deps[a.part]["reach"]
+        if any(y in r[x] or x in r[y] for x in a.cells for y in b.cells):
+            return True
+        if a.fails or b.fails:
+            aff = deps[a.part]["affected"]
+            return bool(set().union(*(aff[x] for x in a.cells)) & set().union(*(aff[y] for y in b.cells)))
+        return False
+
+    # most constrained first (cells whose tests reach many cells), then first fit
+    order = sorted(range(len(cases)), key=lambda i: (-max(len(deps[cases[i].part]["reach"][c]) for c in cases[i].cells), i))
+    groups: list[list[Case]] = []
+    for i in order:
+        case = cases[i]
+        for members in groups:
+            if not any(conflict(case, m) for m in members):
+                members.append(case)
+                break
+        else:
+            groups.append([case])
+    return groups
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass
+class Result:
+    parts: list
+    cases: list
+    skipped: dict             # part -> [(cell, name, kind, reason)]
+    labels: dict              # (part, cell) -> row label
+    order: dict               # (part, cell) -> position in the notebook
+    submissions: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.verdict in ("caught", "accepted") for c in self.cases)
+
+
+def write_submission(course: Path, part: str, student: str, cells: dict) -> None:
+    source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
+    nb = nbformat.read(course / "release" / part / f"{part}.ipynb", as_version=4)
+    answers = {democlass.gid(c): democlass.solution_text(c) for c in source_nb.cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    answers.update(cells)
+    for cell in nb.cells:
+        if democlass.gid(cell) in answers:
+            cell.source = answers[democlass.gid(cell)]
+    dest = course / "submitted" / student / part / f"{part}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dest)
+
+
+def mutation_run(tmp: Path, parts, jobs=2, sandbox=True, group=True, log=print) -> Result:
+    """Build a throwaway course for `parts` in tmp and run their catalogues (lessons/mutants/)."""
+    import time
+
+    from .validate import make_course
+
+    t0 = time.monotonic()
+    course = make_course(tmp, parts, students=())
+    result = run_cases(course, parts, jobs=jobs, sandbox=sandbox, group=group, log=log)
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def run_cases(course: Path, parts, jobs=2, sandbox=True, group=True, log=print,
+              folder: Path = MUTANT_LESSONS) -> Result:
+    """Grade the catalogue of every part in a course folder that holds its source/ and release/."""
+    import time
+
+    from .grade import grade_class
+
+    t0 = time.monotonic()
+    cases, skipped, labels, order, reaches, tests = [], {}, {}, {}, {}, {}
+    for part in parts:
+        source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
+        mutants, alternatives, skipped[part] = part_cases(part, source_nb, folder)
+        cases += mutants + alternatives
+        variants = {}
+        for c in mutants + alternatives:
+            for g, s in c.cells.items():
+                variants.setdefault(g, []).append(s)
+        reaches[part] = reach(source_nb, variants)
+        exercise = democlass.exercises(source_nb)
+        kinds = democlass.graded_cells(source_nb)
+        tests[part] = {g: [t for t, owner in exercise.items() if owner == g and kinds[t][1] == "code"]
+                       for g in solution_cells(source_nb)}
+        for i, cell in enumerate(source_nb.cells):
+            m = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and m.get("solution"):
+                names = [n for n, _ in graded_names(democlass.solution_text(cell))]
+                extra = [n for n in names if n != m["grade_id"]]
+                labels[(part, m["grade_id"])] = m["grade_id"] + (f" ({', '.join(extra)})" if extra else "")
+                order[(part, m["grade_id"])] = i
+    result = Result(parts, cases, skipped, labels, order)
+
+    def grade(batches):
+        """batches: [(student, part, cells, [cases])]; grades them all at once."""
+        for student, part, cells, _ in batches:
+            write_submission(course, part, student, cells)
+        outcomes = grade_class(course, None, [b[0] for b in batches], jobs=jobs, sandbox=sandbox, log=log)
+        result.submissions += len(batches)
+        by_student = {o.student: o for o in outcomes}
+        return [(b, by_student[b[0]]) for b in batches]
+
+    # round 1: mutant groups and alternative sets
+    batches = []
+    for part in parts:
+        mutants = [c for c in cases if c.part == part and c.kind == "mutant"]
+        groups = group_mutants(mutants, reaches) if group else [[m] for m in mutants]
+        for k, members in enumerate(groups, 1):
+            student = members[0].slug if len(members) == 1 else f"{part[:2]}-mutants-{k:02d}"
+            batches.append((student, part, {g: s for m in members for g, s in m.cells.items()}, members))
+        alts = [c for c in cases if c.part == part and c.kind == "alternative"]
+        for k in sorted({a.index for a in alts}):
+            members = [a for a in alts if a.index == k]
+            if _overlap(members):  # two alternatives of one index change the same cell: grade them alone
+                batches += [(a.slug, part, a.cells, [a]) for a in members]
+            else:
+                batches.append((f"{part[:2]}-alternatives-{k}", part,
+                                {g: s for a in members for g, s in a.cells.items()}, members))
+    log(f"mutation testing {', '.join(parts)}: {sum(c.kind == 'mutant' for c in cases)} mutants, "
+        f"{sum(c.kind == 'alternative' for c in cases)} alternatives in {len(batches)} submissions")
+    again = []
+    for (student, part, _, members), o in grade(batches):
+        shared = len(members) > 1
+        for case in members:
+            judge(case, o, tests[part], student, reaches[part]["affected"])
+            if shared and (o.status != "ok" or case.verdict in ("survived", "rejected", "not graded")):
+                again.append(case)
+    # round 2: what a shared submission could not decide alone
+    if again:
+        log(f"grading {len(again)} case(s) again, each in its own submission")
+        for (student, part, _, members), o in grade([(c.slug, c.part, c.cells, [c]) for c in again]):
+            judge(members[0], o, tests[part], student, reaches[part]["affected"])
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def _overlap(members) -> bool:
+    seen = set()
+    for m in members:
+        if seen & set(m.cells):
+            return True
+        seen |= set(m.cells)
+    return False
+
+
+def judge(case: Case, o, tests: dict, student: str, affected: dict | None = None) -> None:
+    """Set the case's verdict from one graded submission."""
+    case.submissions.append(student)
+    if o.status in ("error", "missing", "broken", "interrupted") or not o.cells:
+        case.verdict, case.detail = "not graded", f"{o.status}: {'; '.join(o.notes)[:200]}"
+        return
+    lost = {g for g, (score, top) in o.cells.items() if score is not None and score < top}
+    mine = [t for g in case.cells for t in tests.get(g, [])]
+    if case.kind == "alternative":
+        if student != case.slug and affected is not None:
+            # shared set: points lost in cells this alternative cannot reach are another member's doing
+            lost &= set().union(*(affected[g] for g in case.cells))
+        if o.status == "ok" and not lost:
+            case.verdict, case.detail = "accepted", ""
+        else:
+            mine_lost = sorted(t for t in lost if t in mine)
+            case.verdict = "rejected"
+            case.detail = (f"status {o.status}; " if o.status != "ok" else "") + \
+                f"lost points in {', '.join(mine_lost or sorted(lost)) or 'no test cell'}"
+        return
+    caught_in = sorted(t for t in lost if t in mine)
+    if case.fails is not None:
+        want = set(case.fails)
+        auto = {g for g, (score, _) in o.cells.items() if score is not None}
+        got = lost & auto
+        if student != case.slug and affected is not None:  # shared: only the cells that can see it
+            got &= set().union(*(affected[g] for g in case.cells))
+        if got == want:
+            case.verdict, case.detail = "caught", ", ".join(sorted(got))
+        else:
+            case.verdict = "survived"
+            case.detail = (f"promised to lose exactly {sorted(want)}; lost {sorted(got)}")
+        return
+    if caught_in:
+        case.verdict, case.detail = "caught", ", ".join(caught_in)
+    else:
+        case.verdict = "survived"
+        case.detail = "its exercise lost no points" + (f" (lost only {', '.join(sorted(lost))})" if lost else "") \
+            + (f"; status {o.status}" if o.status != "ok" else "")
+
+
+# ---------------------------------------------------------------- the table
+
+def print_table(result: Result, out=print) -> None:
+    rows = {}
+    for c in result.cases:
+        key = (c.part, min(c.cells, key=lambda g: result.order.get((c.part, g), 0)))
+        r = rows.setdefault(key, {"m": 0, "caught": 0, "a": 0, "accepted": 0})
+        if c.kind == "mutant":
+            r["m"] += 1
+            r["caught"] += c.verdict == "caught"
+        else:
+            r["a"] += 1
+            r["accepted"] += c.verdict == "accepted"
+    for part in result.parts:  # cells with no case at all still get a row
+        for (p, g) in result.labels:
+            if p == part:
+                rows.setdefault((p, g), {"m": 0, "caught": 0, "a": 0, "accepted": 0})
+    width = max([len(result.labels.get(k, k[1])) for k in rows] + [11])
+    out(f"\n{'part':<26} {'graded name':<{width}}  {'mutants caught':>14}  {'alternatives accepted':>21}")
+    for key in sorted(rows, key=lambda k: (k[0], result.order.get(k, 0))):
+        r = rows[key]
+        flag = "" if r["caught"] == r["m"] and r["accepted"] == r["a"] else "   <-- "
+        out(f"{key[0]:<26} {result.labels.get(key, key[1]):<{width}}  {r['caught']:>6}/{r['m']:<7}  "
+            f"{r['accepted']:>10}/{r['a']:<10}{flag}")
+    mutants = [c for c in result.cases if c.kind == "mutant"]
+    alts = [c for c in result.cases if c.kind == "alternative"]
+    caught = sum(c.verdict == "caught" for c in mutants)
+    accepted = sum(c.verdict == "accepted" for c in alts)
+    generic = sum(c.generic for c in mutants)
+    out(f"{'total':<26} {'':<{width}}  {caught:>6}/{len(mutants):<7}  {accepted:>10}/{len(alts):<10}")
+    score = 100.0 * caught / len(mutants) if mutants else 100.0
+    out(f"\nmutation score {score:.1f}% ({caught} of {len(mutants)} mutants caught: {len(mutants) - generic} "
+        f"from the catalogue, {generic} generic); false rejections: {len(alts) - accepted} of {len(alts)} "
+        f"correct alternatives; {result.submissions} submissions graded in {result.seconds:.0f} s")
+    bad = [c for c in mutants if c.verdict != "caught"]
+    if bad:
+        out("\nSURVIVING MUTANTS (the tests do not catch these mistakes):")
+        for c in bad:
+            out(f"  {c.part}/{'+'.join(c.cells)}: {c.name} ({c.about}): {c.verdict}, {c.detail}")
+    bad = [c for c in alts if c.verdict != "accepted"]
+    if bad:
+        out("\nREJECTED CORRECT ALTERNATIVES (the tests reject these correct answers):")
+        for c in bad:
+            out(f"  {c.part}/{'+'.join(c.cells)}: {c.name} ({c.about}): {c.verdict}, {c.detail}")
+    skips = [(p, *s) for p in result.parts for s in result.skipped.get(p, [])]
+    if skips:
+        out("\ngeneric mutants not made:")
+        for p, cell, name, kind, reason in skips:
+            out(f"  {p}/{name} {kind}: {reason}")

@@ -1,0 +1,148 @@
+"""Assessment validity: the hidden tests catch every catalogued mistake and accept every correct answer.
+
+The catalogue is lessons/mutants/<part>.py; `python -m course mutants` runs the same check and
+prints the table.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import mutants
+from course.build import write_source
+from course.common import ROOT, parts
+
+from .conftest import TINY, cli
+
+
+@pytest.fixture(scope="session")
+def mutation_result(tmp_path_factory):
+    """Every part's mutants and alternatives graded (sandboxed, 2 at a time)."""
+    assert shutil.which("bwrap"), "bubblewrap is required to grade (apt-get install bubblewrap)"
+    return mutants.mutation_run(tmp_path_factory.mktemp("mutants-course"), parts(), jobs=2, sandbox=True,
+                                log=lambda *a: None)
+
+
+def _table(result) -> str:
+    lines = []
+    mutants.print_table(result, out=lines.append)
+    return "\n".join(lines)
+
+
+def test_every_mutant_is_caught_and_every_alternative_accepted(mutation_result):
+    """Every realistic and generic mutant loses points in its exercise; every correct alternative gets full marks."""
+    print(_table(mutation_result))  # shown with pytest -rP
+    survivors = [f"{c.part}/{c.name}: {c.detail}" for c in mutation_result.cases
+                 if c.kind == "mutant" and c.verdict != "caught"]
+    rejected = [f"{c.part}/{c.name}: {c.detail}" for c in mutation_result.cases
+                if c.kind == "alternative" and c.verdict != "accepted"]
+    assert not survivors and not rejected, (
+        f"{len(survivors)} surviving mutant(s) (expected 0): {survivors}; "
+        f"{len(rejected)} rejected correct alternative(s) (expected 0): {rejected}\n{_table(mutation_result)}")
+
+
+def test_catalogue_has_three_mistakes_and_two_alternatives_per_solution_cell(tmp_path):
+    """Each exercise cell has >= 3 catalogued mistakes and >= 2 alternatives, each quiz answer >= 1 mistake; >= 60 in all."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    short, total = [], 0
+    for part in parts():
+        write_source(part, tmp_path)
+        nb = nbformat.read(tmp_path / "source" / part / f"{part}.ipynb", as_version=4)
+        found, alts, _ = mutants.part_cases(part, nb)
+        catalogued = [c for c in found if not c.generic]
+        total += len(catalogued)
+        for cell in mutants.solution_cells(nb):
+            m = sum(cell in c.cells for c in catalogued)
+            a = sum(cell in c.cells for c in alts)
+            quiz = cell.startswith("quiz_")  # a multiple-choice answer: a True/False one has one wrong answer
+            if (quiz and m < 1) or (not quiz and (m < 3 or a < 2)):
+                short.append(f"{part}/{cell}: {m} mistakes, {a} alternatives")
+    assert not short, f"cells below 3 mistakes and 2 alternatives (quiz answers: 1 mistake): {short}"
+    assert total >= 60, f"the catalogue holds {total} mistakes, expected at least 60"
+
+
+def test_generic_mutants_wrap_every_graded_function_and_class(tmp_path):
+    """Every graded function and class gets the zeros, first-input and liar mutants, unless a recorded reason skips one."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    missing = []
+    for part in parts():
+        write_source(part, tmp_path)
+        nb = nbformat.read(tmp_path / "source" / part / f"{part}.ipynb", as_version=4)
+        generic, skipped = mutants.generic_cases(part, nb)
+        made = {c.name for c in generic}
+        skip = {(name, kind) for _, name, kind, reason in skipped if reason}
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+                for name, _ in mutants.graded_names(mutants.democlass.solution_text(cell)):
+                    for kind in mutants.GENERIC_KINDS:
+                        if f"{name}:{kind}" not in made and (name, kind) not in skip:
+                            missing.append(f"{part}/{name}:{kind}")
+    assert not missing, f"generic mutants neither made nor skipped with a reason: {missing}"
+
+
+TINY_CATALOGUE = '''
+MUTANTS = [
+    {"name": "subtracts", "about": "a - b", "cells": {"add": "def add(a, b):\\n    return a - b\\n"}},
+    {"name": "wrong_only_for_huge_numbers", "about": "no test tries a = 12345",
+     "cells": {"add": "def add(a, b):\\n    return 0 if np.any(np.asarray(a) == 12345) else a + b\\n"}},
+]
+ALTERNATIVES = [
+    {"name": "np_add", "about": "np.add", "cells": {"add": "def add(a, b):\\n    return np.add(a, b)\\n"}},
+    {"name": "not_really_correct", "about": "a wrong 'alternative'", "cells": {"add": "def add(a, b):\\n    return a * b\\n"}},
+]
+'''
+
+
+def test_survivors_and_rejected_alternatives_fail_the_run(tiny_course, tmp_path):
+    """A mutant no test catches and a wrong 'alternative' are named, and the run is not ok."""
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (folder / f"{TINY}.py").write_text(TINY_CATALOGUE)
+    result = mutants.run_cases(tiny_course, [TINY], jobs=2, sandbox=bool(shutil.which("bwrap")),
+                               log=lambda *a: None, folder=folder)
+    verdicts = {c.name: c.verdict for c in result.cases}
+    expected = {"subtracts": "caught", "wrong_only_for_huge_numbers": "survived",
+                "np_add": "accepted", "not_really_correct": "rejected",
+                "add:zeros": "caught", "add:first_input": "caught",
+                "add:liar": "survived"}  # np.allclose(liar, x) is True: the fixture's tests are fooled
+    assert verdicts == expected, f"verdicts {verdicts}, expected {expected}"
+    assert not result.ok, "a run with a survivor and a rejected alternative must not be ok"
+    table = _table(result)
+    assert "wrong_only_for_huge_numbers" in table and "not_really_correct" in table, table
+
+
+def test_mutants_verb_rejects_bad_input_in_one_line():
+    """`python -m course mutants` with an unknown part or --jobs 0 stops with one error line."""
+    for args in (["mutants", "--part", "99_nope"], ["mutants", "--jobs", "0"]):
+        r = cli(*args)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), \
+            f"{args}: exit {r.returncode}, stderr {r.stderr!r} (expected exit 2 and one 'error:' line)"
+
+
+def test_mutants_share_a_submission_only_when_their_exercises_cannot_see_each_other(tmp_path):
+    """Part 2: attention's tests reach softmax and attention_scores, so their mutants are never graded together."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    part = "02_self_attention"
+    write_source(part, tmp_path)
+    nb = nbformat.read(tmp_path / "source" / part / f"{part}.ipynb", as_version=4)
+    found, alts, _ = mutants.part_cases(part, nb)
+    variants = {}
+    for c in found + alts:
+        for g, src in c.cells.items():
+            variants.setdefault(g, []).append(src)
+    deps = mutants.reach(nb, variants)
+    want = {"softmax", "attention_scores", "scaled_dot_product_attention"}
+    assert want <= deps["reach"]["scaled_dot_product_attention"], \
+        f"attention's tests reach {sorted(deps['reach']['scaled_dot_product_attention'])}, expected at least {sorted(want)}"
+    assert deps["reach"]["n_connections"] == {"n_connections"}, \
+        f"n_connections' tests reach {sorted(deps['reach']['n_connections'])}, expected only itself"
+    together = [sorted({g for m in group for g in m.cells})
+                for group in mutants.group_mutants(found, {part: deps})
+                if "scaled_dot_product_attention" in {g for m in group for g in m.cells}
+                and {"softmax", "attention_scores"} & {g for m in group for g in m.cells}]
+    assert not together, f"attention mutants share a submission with the cells it calls: {together}"

@@ -1,0 +1,274 @@
+"""Mutation catalogue for 02_self_attention: realistic wrong answers (must lose points) and correct alternatives (must get full marks)."""
+
+MUTANTS = [
+    # ---- n_connections
+    {"name": "n_connections_no_self", "about": "forgets that a position attends to itself: n (n - 1)",
+     "cells": {"n_connections": "def n_connections(n):\n    return n * (n - 1)\n"}},
+    {"name": "n_connections_unordered_pairs", "about": "counts unordered pairs: n (n - 1) / 2",
+     "cells": {"n_connections": "def n_connections(n):\n    return n * (n - 1) // 2\n"}},
+    {"name": "n_connections_causal_triangle", "about": "counts only the causal triangle: n (n + 1) / 2",
+     "cells": {"n_connections": "def n_connections(n):\n    return n * (n + 1) // 2\n"}},
+    # ---- sat_relevance
+    {"name": "sat_relevance_not_normalised", "about": "raw relevance scores that do not sum to 1",
+     "cells": {"sat_relevance": 'sat_relevance = {"The": 0.2, "cat": 0.9, "sat": 0.4}\n'}},
+    {"name": "sat_relevance_negative", "about": "a negative weight for an irrelevant word",
+     "cells": {"sat_relevance": 'sat_relevance = {"The": -0.2, "cat": 0.8, "sat": 0.4}\n'}},
+    {"name": "sat_relevance_missing_word", "about": "leaves out the query word itself",
+     "cells": {"sat_relevance": 'sat_relevance = {"The": 0.3, "cat": 0.7}\n'}},
+    # ---- softmax
+    {"name": "softmax_no_max_subtraction", "about": "exp without subtracting the max: overflows on large scores",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    e = np.exp(np.asarray(x, dtype=float))\n"
+                          "    return e / e.sum(axis=axis, keepdims=True)\n"}},
+    {"name": "softmax_sum_over_everything", "about": "normalises by the sum of the whole array, not along the axis",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.max(x))\n    return e / e.sum()\n"}},
+    {"name": "softmax_axis_zero", "about": "always normalises along axis 0 (columns) whatever axis says",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.max(x, axis=0, keepdims=True))\n"
+                          "    return e / e.sum(axis=0, keepdims=True)\n"}},
+    {"name": "softmax_ignores_axis", "about": "hard-codes the last axis and ignores the axis argument",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
+                          "    return e / e.sum(axis=-1, keepdims=True)\n"}},
+    {"name": "softmax_no_keepdims", "about": "reduces without keepdims: the division broadcasts along the wrong axis",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n"
+                          "    return e / e.sum(axis=axis)\n"}},
+    # ---- project_qkv
+    {"name": "project_qkv_transposed_weights", "about": "multiplies by the transposed weights (X @ W.T)",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X)\n"
+                              "    return X @ W_q.T, X @ W_k.T, X @ W_v.T\n"}},
+    {"name": "project_qkv_copy_paste_key", "about": "copy-paste slip: V is computed with W_k",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X)\n"
+                              "    return X @ W_q, X @ W_k, X @ W_k\n"}},
+    {"name": "project_qkv_swapped_order", "about": "returns (Q, V, K): keys and values swapped",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X)\n"
+                              "    return X @ W_q, X @ W_v, X @ W_k\n"}},
+    # ---- attention_scores
+    {"name": "scores_not_scaled", "about": "forgets to divide by sqrt(d_k)",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n"
+                                   "    return np.asarray(Q) @ np.swapaxes(K, -1, -2)\n"}},
+    {"name": "scores_divided_by_d_k", "about": "divides by d_k instead of sqrt(d_k)",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n    d_k = np.shape(Q)[-1]\n"
+                                   "    return np.asarray(Q) @ np.swapaxes(K, -1, -2) / d_k\n"}},
+    {"name": "scores_K_dot_T", "about": "K.T reverses every axis: wrong for batched input",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n    Q, K = np.asarray(Q), np.asarray(K)\n"
+                                   "    return Q @ K.T / np.sqrt(Q.shape[-1])\n"}},
+    {"name": "scores_sqrt_of_T", "about": "takes d_k from the wrong axis (the number of positions)",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n    Q, K = np.asarray(Q), np.asarray(K)\n"
+                                   "    return Q @ np.swapaxes(K, -1, -2) / np.sqrt(K.shape[-2])\n"}},
+    {"name": "scores_keys_by_queries", "about": "computes K Q^T: (T_k, T_q) instead of (T_q, T_k)",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n    Q, K = np.asarray(Q), np.asarray(K)\n"
+                                   "    return K @ np.swapaxes(Q, -1, -2) / np.sqrt(Q.shape[-1])\n"}},
+    # ---- scaled_dot_product_attention
+    {"name": "sdpa_mask_inverted", "about": "uses nn.MultiheadAttention's convention: True = blocked",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        mask = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)\n"
+         "        allowed = ~mask\n"
+         "        scores = np.where(allowed.any(-1, keepdims=True), np.where(allowed, scores, -np.inf), 0.0)\n"
+         "        weights = np.where(allowed, softmax(scores, axis=-1), 0.0)\n"
+         "    else:\n"
+         "        weights = softmax(scores, axis=-1)\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_mask_after_softmax", "about": "zeroes masked weights after the softmax without renormalising",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    weights = softmax(attention_scores(Q, K), axis=-1)\n"
+         "    if mask is not None:\n"
+         "        weights = weights * np.asarray(mask, dtype=bool)\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_mask_with_zero", "about": "masks with score 0 instead of -inf (masked keys still get weight)",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        scores = np.where(mask, scores, 0.0)\n"
+         "    weights = softmax(scores, axis=-1)\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_minus_1e9_no_guard", "about": "masks with -1e9 and no guard: a fully masked query gets uniform weights",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        scores = np.where(mask, scores, -1e9)\n"
+         "    weights = softmax(scores, axis=-1)\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_softmax_over_queries", "about": "softmax over axis -2 (the queries) instead of the keys",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        scores = np.where(mask, scores, -np.inf)\n"
+         "    weights = np.nan_to_num(softmax(scores, axis=-2))\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_no_fully_masked_guard", "about": "-inf masking without a guard: a fully masked query gives nan",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        scores = np.where(mask, scores, -np.inf)\n"
+         "    weights = softmax(scores, axis=-1)\n"
+         "    return weights @ np.asarray(V), weights\n")}},
+    # ---- hand_calculation (Q K^T = [[2, 0], [0, 2]], d_k = 4)
+    {"name": "hand_not_scaled", "about": "forgets to divide by sqrt(d_k) = 2",
+     "cells": {"hand_calculation": "hand_scores = [[2.0, 0.0], [0.0, 2.0]]\n"
+                                   "hand_weights = [[0.88, 0.12], [0.12, 0.88]]\n"
+                                   "hand_output = [[0.88, 0.12], [0.12, 0.88]]\n"}},
+    {"name": "hand_divided_by_d_k", "about": "divides by d_k = 4 instead of sqrt(d_k)",
+     "cells": {"hand_calculation": "hand_scores = [[0.5, 0.0], [0.0, 0.5]]\n"
+                                   "hand_weights = [[0.62, 0.38], [0.38, 0.62]]\n"
+                                   "hand_output = [[0.62, 0.38], [0.38, 0.62]]\n"}},
+    {"name": "hand_no_exponential", "about": "normalises the scores by their sum instead of a softmax",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_output = [[1.0, 0.0], [0.0, 1.0]]\n"}},
+    # ---- dot_product_variance
+    {"name": "variance_of_products_not_sums", "about": "variance of the elementwise products q_i k_i (about 1), not of q . k",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q = rng.standard_normal((n_samples, d_k))\n"
+         "    k = rng.standard_normal((n_samples, d_k))\n"
+         "    return float(np.var(q * k))\n")}},
+    {"name": "variance_std_instead", "about": "returns the standard deviation (about sqrt(d_k))",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q = rng.standard_normal((n_samples, d_k))\n"
+         "    k = rng.standard_normal((n_samples, d_k))\n"
+         "    return float(np.std(np.sum(q * k, axis=-1)))\n")}},
+    {"name": "variance_uniform_draws", "about": "draws uniform [0, 1) entries instead of N(0, 1)",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q = rng.random((n_samples, d_k))\n"
+         "    k = rng.random((n_samples, d_k))\n"
+         "    return float(np.var(np.sum(q * k, axis=-1)))\n")}},
+    {"name": "variance_returns_d_k", "about": "returns the theory (d_k) instead of measuring it",
+     "cells": {"dot_product_variance": "def dot_product_variance(d_k, n_samples=20000, seed=0):\n    return float(d_k)\n"}},
+    # ---- concept quiz: one wrong answer loses exactly that question's point
+    {"name": "quiz_why_scale_C", "about": "answers \"C\": thinks the scale prevents overflow",
+     "cells": {"quiz_why_scale": "quiz_why_scale = \"C\"\n"},
+     "fails": ["test_quiz_why_scale"]},
+    {"name": "quiz_why_scale_B", "about": "answers \"B\": thinks the scale makes rows sum to 1",
+     "cells": {"quiz_why_scale": "quiz_why_scale = \"B\"\n"},
+     "fails": ["test_quiz_why_scale"]},
+    {"name": "quiz_scale_divisor_64", "about": "answers 64: divides by d_k instead of sqrt(d_k)",
+     "cells": {"quiz_scale_divisor": "quiz_scale_divisor = 64\n"},
+     "fails": ["test_quiz_scale_divisor"]},
+    {"name": "quiz_scale_divisor_0_125", "about": "answers 0.125: gives the factor 1/sqrt(d_k) instead of the divisor",
+     "cells": {"quiz_scale_divisor": "quiz_scale_divisor = 0.125\n"},
+     "fails": ["test_quiz_scale_divisor"]},
+    {"name": "quiz_output_mixes_B", "about": "answers \"B\": thinks attention averages the keys",
+     "cells": {"quiz_output_mixes": "quiz_output_mixes = \"B\"\n"},
+     "fails": ["test_quiz_output_mixes"]},
+    {"name": "quiz_weights_shape_A", "about": "answers \"A\": transposes the shape, (T_k, T_q)",
+     "cells": {"quiz_weights_shape": "quiz_weights_shape = \"A\"\n"},
+     "fails": ["test_quiz_weights_shape"]},
+    {"name": "quiz_softmax_shift_False", "about": "answers False: thinks subtracting the max changes the weights",
+     "cells": {"quiz_softmax_shift": "quiz_softmax_shift = False\n"},
+     "fails": ["test_quiz_softmax_shift"]},
+]
+
+ALTERNATIVES = [
+    # ---- n_connections
+    {"name": "n_connections_double_loop", "about": "counts the (query, key) pairs with two loops",
+     "cells": {"n_connections": "def n_connections(n):\n    count = 0\n    for i in range(n):\n"
+                                "        for j in range(n):\n            count += 1\n    return count\n"}},
+    {"name": "n_connections_power", "about": "n ** 2",
+     "cells": {"n_connections": "def n_connections(n):\n    return int(n) ** 2\n"}},
+    # ---- sat_relevance
+    {"name": "sat_relevance_other_weights", "about": "different but valid weights",
+     "cells": {"sat_relevance": 'sat_relevance = {"The": 0.05, "cat": 0.75, "sat": 0.2}\n'}},
+    {"name": "sat_relevance_fractions", "about": "weights written as fractions",
+     "cells": {"sat_relevance": 'sat_relevance = {"The": 1 / 6, "cat": 1 / 2, "sat": 1 / 3}\n'}},
+    # ---- softmax
+    {"name": "softmax_apply_along_axis", "about": "a 1-D stable softmax applied along the axis",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    def one(v):\n        e = np.exp(v - v.max())\n"
+                          "        return e / e.sum()\n"
+                          "    return np.apply_along_axis(one, axis, np.asarray(x, dtype=float))\n"}},
+    {"name": "softmax_logsumexp", "about": "exp(x - logsumexp(x)), computed stably",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=np.float64)\n"
+                          "    m = np.max(x, axis=axis, keepdims=True)\n"
+                          "    lse = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))\n"
+                          "    return np.exp(x - lse)\n"}},
+    # ---- project_qkv
+    {"name": "project_qkv_einsum", "about": "einsum over the feature axis",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n"
+                              "    return tuple(np.einsum('...td,de->...te', X, W) for W in (W_q, W_k, W_v))\n"}},
+    {"name": "project_qkv_tensordot_float32", "about": "np.tensordot in float32",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X, dtype=np.float32)\n"
+                              "    return tuple(np.tensordot(X, np.asarray(W, dtype=np.float32), axes=([-1], [0]))\n"
+                              "                 for W in (W_q, W_k, W_v))\n"}},
+    # ---- attention_scores
+    {"name": "scores_einsum", "about": "einsum, scaling the queries first",
+     "cells": {"attention_scores": "def attention_scores(Q, K):\n    Q = np.asarray(Q, dtype=float)\n"
+                                   "    return np.einsum('...qd,...kd->...qk', Q / np.sqrt(Q.shape[-1]), K)\n"}},
+    {"name": "scores_loops", "about": "explicit loops over batch entries, queries and keys",
+     "cells": {"attention_scores": (
+         "def attention_scores(Q, K):\n    Q, K = np.asarray(Q, dtype=float), np.asarray(K, dtype=float)\n"
+         "    out = np.zeros(Q.shape[:-1] + (K.shape[-2],))\n"
+         "    for idx in np.ndindex(*Q.shape[:-2]):\n"
+         "        for i in range(Q.shape[-2]):\n"
+         "            for j in range(K.shape[-2]):\n"
+         "                out[idx + (i, j)] = np.dot(Q[idx + (i,)], K[idx + (j,)]) / np.sqrt(Q.shape[-1])\n"
+         "    return out\n")}},
+    # ---- scaled_dot_product_attention
+    {"name": "sdpa_explicit_exp", "about": "masked exp and explicit normalisation, zero rows where nothing is allowed",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    allowed = np.ones(scores.shape, bool) if mask is None else np.broadcast_to(mask, scores.shape)\n"
+         "    m = np.max(np.where(allowed, scores, -np.inf), axis=-1, keepdims=True)\n"
+         "    m = np.where(np.isfinite(m), m, 0.0)\n"
+         "    e = np.where(allowed, np.exp(scores - m), 0.0)\n"
+         "    total = e.sum(axis=-1, keepdims=True)\n"
+         "    weights = np.divide(e, total, out=np.zeros_like(e), where=total > 0)\n"
+         "    return np.einsum('...qk,...kd->...qd', weights, np.asarray(V, dtype=float)), weights\n")}},
+    {"name": "sdpa_nan_to_num", "about": "-inf masking, softmax, then nan rows replaced by zeros",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    if mask is not None:\n"
+         "        scores = np.where(mask, scores, -np.inf)\n"
+         "    with np.errstate(invalid='ignore'):\n"
+         "        weights = np.nan_to_num(softmax(scores, axis=-1), nan=0.0)\n"
+         "    return np.matmul(weights, V), weights\n")}},
+    # ---- hand_calculation
+    {"name": "hand_more_decimals", "about": "four decimals",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[0.7311, 0.2689], [0.2689, 0.7311]]\n"
+                                   "hand_output = [[0.7311, 0.2689], [0.2689, 0.7311]]\n"}},
+    {"name": "hand_numpy_arrays", "about": "NumPy arrays and exact expressions",
+     "cells": {"hand_calculation": "hand_scores = np.array([[1, 0], [0, 1]])\n"
+                                   "_e = np.e / (np.e + 1)\n"
+                                   "hand_weights = np.array([[_e, 1 - _e], [1 - _e, _e]])\n"
+                                   "hand_output = hand_weights.copy()\n"}},
+    # ---- dot_product_variance
+    {"name": "variance_einsum_ddof1", "about": "einsum dot products, unbiased sample variance",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q, k = rng.normal(size=(2, n_samples, d_k))\n"
+         "    return float(np.var(np.einsum('nd,nd->n', q, k), ddof=1))\n")}},
+    {"name": "variance_manual_float32", "about": "float32 draws and the variance written out",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q = rng.standard_normal((n_samples, d_k), dtype=np.float32)\n"
+         "    k = rng.standard_normal((n_samples, d_k), dtype=np.float32)\n"
+         "    dots = (q * k).sum(axis=1).astype(np.float64)\n"
+         "    return float(((dots - dots.mean()) ** 2).mean())\n")}},
+    # ---- concept quiz
+    {"name": "quiz_why_scale_lowercase", "about": "answers in lower case",
+     "cells": {"quiz_why_scale": "quiz_why_scale = \"d\"\n"}},
+    {"name": "quiz_weights_shape_spaces", "about": "a letter with spaces around it",
+     "cells": {"quiz_weights_shape": "quiz_weights_shape = \" B \"\n"}},
+    {"name": "quiz_scale_divisor_float", "about": "writes the number as a float",
+     "cells": {"quiz_scale_divisor": "quiz_scale_divisor = 8.0\n"}},
+    {"name": "quiz_softmax_shift_numpy_bool", "about": "a NumPy boolean",
+     "cells": {"quiz_softmax_shift": "quiz_softmax_shift = np.bool_(True)\n"}},
+]

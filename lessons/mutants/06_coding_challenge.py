@@ -1,0 +1,229 @@
+"""Mutation catalogue for 06_coding_challenge: realistic wrong answers (must lose points) and correct alternatives (must get full marks)."""
+
+_TT_INIT = (
+    "class TinyTransformer(nn.Module):\n"
+    "    def __init__(self, vocab_size, max_len, d_model=32, num_heads=2, d_ff=64, num_layers=1):\n"
+    "        super().__init__()\n        self.d_model = d_model\n"
+    "        self.embed = nn.Embedding(vocab_size, d_model)\n"
+    "        nn.init.normal_(self.embed.weight, std=d_model ** -0.5)\n"
+    "        self.register_buffer('pe', sinusoidal_positional_encoding(max_len, d_model))\n"
+    "        self.blocks = nn.ModuleList([EncoderBlock(d_model, num_heads, d_ff) for _ in range(num_layers)])\n"
+    "        self.head = nn.Linear(d_model, vocab_size)\n\n"
+    "    def forward(self, tokens):\n"
+)
+_TT_LOOP = "        for block in self.blocks:\n            x = block(x)\n        return self.head(x)\n"
+_STEP = "def training_step(model, optimizer, tokens, targets):\n"
+_ACC = "def heldout_accuracy(model, n_sequences=1000, seed=1234):\n"
+_DOGS = "dogs_love_treats = np.array([\n    {r0},\n    {r1},\n    {r2},\n])\n"
+
+
+MUTANTS = [
+    # ---- self_attention
+    {"name": "self_attention_not_scaled", "about": "forgets to divide by sqrt(d_k)",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    weights = softmax(np.dot(Q, K.T), axis=-1)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_softmax_over_queries", "about": "softmax over axis 0: columns sum to 1",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n"
+                                 "    weights = softmax(np.dot(Q, K.T) / np.sqrt(Q.shape[1]), axis=0)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_divided_by_d_k", "about": "divides by d_k instead of sqrt(d_k)",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n"
+                                 "    weights = softmax(np.dot(Q, K.T) / Q.shape[1], axis=-1)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_weights_transposed", "about": "mixes the values with the transposed weights",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n"
+                                 "    weights = softmax(np.dot(Q, K.T) / np.sqrt(Q.shape[1]), axis=-1)\n"
+                                 "    return np.dot(weights.T, V), weights\n"}},
+    {"name": "self_attention_sqrt_seq_len", "about": "scales by sqrt of the sequence length (Q.shape[0])",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n"
+                                 "    weights = softmax(np.dot(Q, K.T) / np.sqrt(Q.shape[0]), axis=-1)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
+    # ---- dogs_love_treats
+    {"name": "dogs_given_entry_changed", "about": "overwrites a given weight (0.5 -> 0.6)",
+     "cells": {"dogs_love_treats": _DOGS.format(r0="[0.6, 0.2, 0.2]", r1="[0.4, 0.2, 0.4]", r2="[0.2, 0.4, 0.4]")}},
+    {"name": "dogs_columns_sum_to_one", "about": "makes the columns sum to 1 instead of the rows",
+     "cells": {"dogs_love_treats": _DOGS.format(r0="[0.5, 0.5, 0.3]", r1="[0.2, 0.2, 0.3]", r2="[0.3, 0.3, 0.4]")}},
+    {"name": "dogs_nan_left", "about": "leaves one np.nan in place",
+     "cells": {"dogs_love_treats": _DOGS.format(r0="[0.5, 0.3, 0.2]", r1="[0.4, 0.2, 0.4]", r2="[np.nan, 0.4, 0.4]")}},
+    {"name": "dogs_negative_weight", "about": "a negative weight that still makes the row sum to 1",
+     "cells": {"dogs_love_treats": _DOGS.format(r0="[0.5, 0.6, -0.1]", r1="[0.4, 0.2, 0.4]", r2="[0.2, 0.4, 0.4]")}},
+    # ---- parallel_steps
+    {"name": "parallel_transformer_sequential", "about": "thinks the transformer also needs 50 steps",
+     "cells": {"parallel_steps": "rnn_steps = 50\ntransformer_steps = 50\nspeedup = 1\n"}},
+    {"name": "parallel_rnn_off_by_one", "about": "49 steps (the path length from word 1 to word 50)",
+     "cells": {"parallel_steps": "rnn_steps = 49\ntransformer_steps = 1\nspeedup = 49\n"}},
+    {"name": "parallel_speedup_inverted", "about": "transformer time / RNN time",
+     "cells": {"parallel_steps": "rnn_steps = 50\ntransformer_steps = 1\nspeedup = transformer_steps / rnn_steps\n"}},
+    # ---- tiny_transformer (TinyTransformer)
+    {"name": "transformer_no_positional_encoding", "about": "forgets to add the positional encoding",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) * math.sqrt(self.d_model)\n" + _TT_LOOP}},
+    {"name": "transformer_no_embedding_scale", "about": "forgets to multiply the embeddings by sqrt(d_model)",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) + self.pe[:tokens.shape[1]]\n" + _TT_LOOP}},
+    {"name": "transformer_embedding_divided", "about": "divides the embeddings by sqrt(d_model)",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) / math.sqrt(self.d_model) + self.pe[:tokens.shape[1]]\n" + _TT_LOOP}},
+    {"name": "transformer_skips_blocks", "about": "never runs the encoder blocks",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[:tokens.shape[1]]\n"
+               "        return self.head(x)\n"}},
+    {"name": "transformer_pe_from_batch_axis", "about": "slices the encoding with the batch size",
+     "cells": {"tiny_transformer": _TT_INIT + "        B = tokens.shape[0]\n"
+               "        x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[:B][:, None, :]\n" + _TT_LOOP}},
+    # ---- training_step
+    {"name": "step_no_zero_grad", "about": "never zeroes the gradients: they accumulate across steps",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_loss_after_update", "about": "returns the loss recomputed after the update",
+     "cells": {"training_step": _STEP + "    def loss_now():\n        logits = model(tokens)\n"
+               "        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    optimizer.zero_grad()\n    loss_now().backward()\n    optimizer.step()\n"
+               "    with torch.no_grad():\n        return loss_now().item()\n"}},
+    {"name": "step_no_optimizer_step", "about": "computes gradients but never updates the weights",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    return loss.item()\n"}},
+    {"name": "step_sum_reduction", "about": "sums the losses over positions instead of averaging",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction='sum')\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    # ---- heldout_accuracy
+    {"name": "accuracy_training_seed", "about": "ignores seed: evaluates on the training stream (seed 0)",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(0))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == targets).float().mean().item()\n"}},
+    {"name": "accuracy_whole_sequences", "about": "counts whole sequences right instead of positions",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == targets).all(dim=1).float().mean().item()\n"}},
+    {"name": "accuracy_against_inputs", "about": "compares the predictions with the input tokens",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == tokens).float().mean().item()\n"}},
+    {"name": "accuracy_argmax_over_positions", "about": "argmax over dim 1 (positions) instead of the vocabulary",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=1)\n"
+               "    return (pred == targets[:, :pred.shape[1]]).float().mean().item()\n"}},
+    # ---- concept quiz: one wrong answer loses exactly that question's point
+    {"name": "quiz_memory_growth_4", "about": "answers 4: thinks the memory grows linearly",
+     "cells": {"quiz_memory_growth": "quiz_memory_growth = 4\n"},
+     "fails": ["test_quiz_memory_growth"]},
+    {"name": "quiz_memory_growth_8", "about": "answers 8: doubles the square",
+     "cells": {"quiz_memory_growth": "quiz_memory_growth = 8\n"},
+     "fails": ["test_quiz_memory_growth"]},
+    {"name": "quiz_kv_cache_stores_A", "about": "answers \"A\": thinks the cache stores attention weights",
+     "cells": {"quiz_kv_cache_stores": "quiz_kv_cache_stores = \"A\"\n"},
+     "fails": ["test_quiz_kv_cache_stores"]},
+    {"name": "quiz_kv_cache_stores_B", "about": "answers \"B\": thinks the cache stores queries",
+     "cells": {"quiz_kv_cache_stores": "quiz_kv_cache_stores = \"B\"\n"},
+     "fails": ["test_quiz_kv_cache_stores"]},
+    {"name": "quiz_flash_is_approximate_True", "about": "answers True: thinks FlashAttention approximates",
+     "cells": {"quiz_flash_is_approximate": "quiz_flash_is_approximate = True\n"},
+     "fails": ["test_quiz_flash_is_approximate"]},
+    {"name": "quiz_gqa_factor_8", "about": "answers 8: gives the number of key/value heads",
+     "cells": {"quiz_gqa_factor": "quiz_gqa_factor = 8\n"},
+     "fails": ["test_quiz_gqa_factor"]},
+    {"name": "quiz_gqa_factor_32", "about": "answers 32: gives the multi-query factor",
+     "cells": {"quiz_gqa_factor": "quiz_gqa_factor = 32\n"},
+     "fails": ["test_quiz_gqa_factor"]},
+    {"name": "quiz_generation_parallel_True", "about": "answers True: thinks generation is parallel",
+     "cells": {"quiz_generation_parallel": "quiz_generation_parallel = True\n"},
+     "fails": ["test_quiz_generation_parallel"]},
+    # ---- cached_attention_step
+    {"name": "kv_no_scale", "about": "forgets to divide the scores by sqrt(d_k)",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = x_t @ W_q, x_t @ W_k, x_t @ W_v\n    if cache is None:\n        cache = {\"K\": k[:, None], \"V\": v[:, None]}\n    else:\n        cache = {\"K\": torch.cat([cache[\"K\"], k[:, None]], dim=1), \"V\": torch.cat([cache[\"V\"], v[:, None]], dim=1)}\n    weights = torch.softmax(q[:, None] @ cache[\"K\"].transpose(1, 2), dim=-1)\n    return (weights @ cache[\"V\"])[:, 0], cache\n"},
+     "fails": ["test_kv_cache_matches_recomputation"]},
+    {"name": "kv_softmax_over_query_axis", "about": "softmax over the query axis (dim=1 of (B, 1, t+1)): every weight becomes 1",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([cache[\"K\"], k], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_matches_recomputation"]},
+    {"name": "kv_attends_to_past_only", "about": "attends over the cached keys before appending the new token's key (the token never sees itself)",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    if cache is None:\n        return v[:, 0], {\"K\": k, \"V\": v}\n    weights = torch.softmax(q @ cache[\"K\"].transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    out = (weights @ cache[\"V\"]).squeeze(1)\n    return out, {\"K\": torch.cat([cache[\"K\"], k], dim=1), \"V\": torch.cat([cache[\"V\"], v], dim=1)}\n"},
+     "fails": ["test_kv_cache_matches_recomputation"]},
+    {"name": "kv_overwrites_cache", "about": "keeps only the newest key and value (overwrites the cache instead of appending)",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    weights = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ v).squeeze(1), {\"K\": k, \"V\": v}\n"},
+     "fails": ["test_kv_cache_shapes", "test_kv_cache_keeps_the_past", "test_kv_cache_matches_recomputation"]},
+    {"name": "kv_caches_queries", "about": "stores the query in the key cache",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, v = (x_t @ W_q)[:, None], (x_t @ W_v)[:, None]\n    K = q if cache is None else torch.cat([cache[\"K\"], q], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_keeps_the_past", "test_kv_cache_matches_recomputation"]},
+    {"name": "kv_prepends", "about": "puts the new key and value at the front of the cache",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([k, cache[\"K\"]], dim=1)\n    V = v if cache is None else torch.cat([v, cache[\"V\"]], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_keeps_the_past"]},
+    {"name": "kv_keeps_query_axis", "about": "returns out of shape (B, 1, d_v): forgets to squeeze the query axis",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([cache[\"K\"], k], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return weights @ V, {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_shapes"]},
+    {"name": "kv_unstable_softmax", "about": "writes softmax as exp / sum without subtracting the max: overflows on large scores",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([cache[\"K\"], k], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    e = torch.exp(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]))\n    return (e / e.sum(-1, keepdim=True) @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_first_step", "test_kv_cache_matches_recomputation"]},
+]
+
+ALTERNATIVES = [
+    # ---- self_attention
+    {"name": "self_attention_einsum", "about": "einsum and a hand-written stable softmax",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))\n"
+                                 "    s = np.einsum('qd,kd->qk', Q, K) / np.sqrt(Q.shape[-1])\n"
+                                 "    e = np.exp(s - s.max(axis=1, keepdims=True))\n    w = e / e.sum(axis=1, keepdims=True)\n"
+                                 "    return np.einsum('qk,kv->qv', w, V), w\n"}},
+    {"name": "self_attention_loops_float32", "about": "row by row in float32",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    Q, K, V = (np.asarray(a, dtype=np.float32) for a in (Q, K, V))\n"
+                                 "    rows = [softmax(K @ q / np.sqrt(np.float32(Q.shape[1]))) for q in Q]\n"
+                                 "    weights = np.stack(rows).astype(np.float32)\n"
+                                 "    return np.stack([w @ V for w in weights]), weights\n"}},
+    # ---- dogs_love_treats
+    {"name": "dogs_other_weights", "about": "different but valid weights",
+     "cells": {"dogs_love_treats": _DOGS.format(r0="[0.5, 0.25, 0.25]", r1="[0.3, 0.2, 0.5]", r2="[0.1, 0.5, 0.4]")}},
+    {"name": "dogs_filled_in_place", "about": "fills the np.nan entries of the given array so rows sum to 1",
+     "cells": {"dogs_love_treats": "dogs_love_treats = np.array([\n    [0.5, np.nan, np.nan],\n"
+                                   "    [np.nan, 0.2, np.nan],\n    [np.nan, np.nan, 0.4],\n])\n"
+                                   "_gap = np.isnan(dogs_love_treats)\n"
+                                   "_left = 1 - np.nansum(dogs_love_treats, axis=1, keepdims=True)\n"
+                                   "dogs_love_treats = np.where(_gap, _left / _gap.sum(axis=1, keepdims=True), dogs_love_treats)\n"}},
+    # ---- parallel_steps
+    {"name": "parallel_floats", "about": "floats",
+     "cells": {"parallel_steps": "rnn_steps = 50.0\ntransformer_steps = 1.0\nspeedup = 50.0\n"}},
+    {"name": "parallel_from_sentence", "about": "counted from a 50-word list",
+     "cells": {"parallel_steps": "_words = ['w'] * 50\nrnn_steps = len(_words)\ntransformer_steps = 1\n"
+                                 "speedup = rnn_steps // transformer_steps\n"}},
+    # ---- tiny_transformer
+    {"name": "transformer_scale_then_add", "about": "the scaling written as a separate step, positions via arange",
+     "cells": {"tiny_transformer": _TT_INIT + "        B, T = tokens.shape\n        x = self.embed(tokens)\n"
+               "        x = x * self.d_model ** 0.5\n        x = x + self.pe[torch.arange(T)].unsqueeze(0)\n" + _TT_LOOP}},
+    {"name": "transformer_sequential_blocks", "about": "nn.Sequential-style loop with enumerate",
+     "cells": {"tiny_transformer": _TT_INIT + "        h = self.embed(tokens) * math.sqrt(self.d_model)\n"
+               "        h = h + self.pe[: tokens.size(1)]\n        for _, block in enumerate(self.blocks):\n"
+               "            h = block(h)\n        logits = self.head(h)\n        return logits\n"}},
+    # ---- training_step
+    {"name": "step_flatten_zero_grad_none", "about": "flatten(0, 1) and zero_grad(set_to_none=True) before the forward pass",
+     "cells": {"training_step": _STEP + "    optimizer.zero_grad(set_to_none=True)\n    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten())\n"
+               "    loss.backward()\n    optimizer.step()\n    return float(loss.detach())\n"}},
+    {"name": "step_transposed_logits", "about": "cross_entropy on (B, V, T) logits (the class axis second)",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.transpose(1, 2), targets)\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    # ---- heldout_accuracy
+    {"name": "accuracy_in_batches", "about": "evaluates in batches of 100 and counts",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    right = 0\n    with torch.no_grad():\n"
+               "        for i in range(0, n_sequences, 100):\n"
+               "            right += (model(tokens[i:i + 100]).argmax(-1) == targets[i:i + 100]).sum().item()\n"
+               "    return right / targets.numel()\n"}},
+    {"name": "accuracy_numpy", "about": "predictions compared in NumPy",
+     "cells": {"heldout_accuracy": _ACC + "    gen = torch.Generator().manual_seed(seed)\n"
+               "    tokens, targets = make_reversal_batch(n_sequences, gen)\n    model.eval()\n"
+               "    with torch.inference_mode():\n        logits = model(tokens)\n"
+               "    return float(np.mean(logits.argmax(dim=2).numpy() == targets.numpy()))\n"}},
+    # ---- concept quiz
+    {"name": "quiz_kv_cache_stores_lowercase", "about": "answers in lower case",
+     "cells": {"quiz_kv_cache_stores": "quiz_kv_cache_stores = \"c\"\n"}},
+    {"name": "quiz_kv_cache_stores_spaces", "about": "a letter with spaces around it",
+     "cells": {"quiz_kv_cache_stores": "quiz_kv_cache_stores = \" C \"\n"}},
+    {"name": "quiz_memory_growth_float", "about": "writes the number as a float",
+     "cells": {"quiz_memory_growth": "quiz_memory_growth = 16.0\n"}},
+    {"name": "quiz_flash_is_approximate_numpy_bool", "about": "a NumPy boolean",
+     "cells": {"quiz_flash_is_approximate": "quiz_flash_is_approximate = np.bool_(False)\n"}},
+    # ---- cached_attention_step
+    {"name": "kv_einsum", "about": "einsum, and a cache dict updated in place",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q = torch.einsum(\"bd,dk->bk\", x_t, W_q)\n    k = torch.einsum(\"bd,dk->bk\", x_t, W_k)\n    v = torch.einsum(\"bd,dv->bv\", x_t, W_v)\n    if cache is None:\n        cache = {\"K\": k[:, None, :], \"V\": v[:, None, :]}\n    else:\n        cache[\"K\"] = torch.cat([cache[\"K\"], k[:, None, :]], dim=1)\n        cache[\"V\"] = torch.cat([cache[\"V\"], v[:, None, :]], dim=1)\n    scores = torch.einsum(\"bk,btk->bt\", q, cache[\"K\"]) / q.shape[-1] ** 0.5\n    weights = torch.softmax(scores, dim=-1)\n    return torch.einsum(\"bt,btv->bv\", weights, cache[\"V\"]), cache\n"}},
+    {"name": "kv_fused_sdpa", "about": "PyTorch's own F.scaled_dot_product_attention on the one query (no mask needed)",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q).unsqueeze(1), (x_t @ W_k).unsqueeze(1), (x_t @ W_v).unsqueeze(1)\n    if cache:\n        k = torch.cat((cache[\"K\"], k), 1)\n        v = torch.cat((cache[\"V\"], v), 1)\n    return F.scaled_dot_product_attention(q, k, v)[:, 0], {\"K\": k, \"V\": v}\n"}},
+    {"name": "kv_manual_stable_softmax", "about": "its own stable softmax (subtracts the max), no torch.softmax",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = x_t @ W_q, x_t @ W_k, x_t @ W_v\n    K = k[:, None] if cache is None else torch.cat([cache[\"K\"], k[:, None]], dim=1)\n    V = v[:, None] if cache is None else torch.cat([cache[\"V\"], v[:, None]], dim=1)\n    s = (K * q[:, None]).sum(-1) / math.sqrt(q.shape[-1])\n    e = torch.exp(s - s.max(dim=-1, keepdim=True).values)\n    w = e / e.sum(dim=-1, keepdim=True)\n    return (w[..., None] * V).sum(1), {\"K\": K, \"V\": V}\n"}},
+]
