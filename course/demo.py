@@ -52,7 +52,11 @@ def guard(course: Path, force: bool) -> None:
 def reset(course: Path) -> None:
     for name in OUTPUTS:
         p = course / name
-        if p.is_dir():
+        if name == "autograded" and p.is_dir():  # keep the committed autograded/README.md
+            for child in p.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child)
+        elif p.is_dir():
             shutil.rmtree(p)
         elif p.exists():
             p.unlink()

@@ -110,3 +110,15 @@ def test_code_scan_raises_no_alarm_on_honest_code_or_locked_cells():
     locked = _nb("import ctypes")
     locked.cells[0].metadata.nbgrader["locked"] = True
     assert scan(_nb("import ctypes"), locked) == []
+
+
+def test_demo_reset_removes_graded_work_but_keeps_committed_files(tmp_path):
+    """Re-running the demo clears its old output, never the repository's own autograded/README.md."""
+    from course.demo import reset
+    (tmp_path / "autograded" / "alice" / "p").mkdir(parents=True)
+    (tmp_path / "autograded" / "README.md").write_text("committed")
+    (tmp_path / "submitted" / "alice").mkdir(parents=True)
+    (tmp_path / "grades.csv").write_text("old")
+    reset(tmp_path)
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert left == ["autograded", "autograded/README.md"], left
