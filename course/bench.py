@@ -81,18 +81,13 @@ def run(args) -> int:
 
 def _synthetic_class(root, parts, n: int):
     """A course folder with source/, release/ and n students per part (demo submissions, cycled)."""
-    import shutil
-
     from . import democlass
-    from .build import generate_release, normalise_release, write_source
-    from .common import ROOT
+    from .validate import make_course
 
     root.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+    make_course(root, parts, students=())
     kinds = ("complete",) + democlass.MISTAKE_STUDENTS
     for part in parts:
-        write_source(part, root)
-        normalise_release(generate_release(root, part))
         src = nbformat.read(root / "source" / part / f"{part}.ipynb", as_version=4)
         rel = nbformat.read(root / "release" / part / f"{part}.ipynb", as_version=4)
         for i in range(n):

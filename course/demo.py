@@ -16,7 +16,8 @@ from . import democlass
 from .common import ROOT, CourseError, check_parts
 
 HELP = "build, grade a demo class, write feedback and grades.csv, print the score table"
-OUTPUTS = ("submitted", "autograded", "feedback", ".staged", "reports", "gradebook.db", "grades.csv")
+# What the demo writes (globs, as in the Makefile's clean): autograded/README.md is committed.
+OUTPUTS = ("submitted", "autograded/*/", "feedback", ".staged", "reports", "gradebook.db", "grades.csv")
 
 
 def add_arguments(parser):
@@ -50,16 +51,12 @@ def guard(course: Path, force: bool) -> None:
 
 
 def reset(course: Path) -> None:
-    for name in OUTPUTS:
-        p = course / name
-        if name == "autograded" and p.is_dir():  # keep the committed autograded/README.md
-            for child in p.iterdir():
-                if child.is_dir():
-                    shutil.rmtree(child)
-        elif p.is_dir():
-            shutil.rmtree(p)
-        elif p.exists():
-            p.unlink()
+    for pattern in OUTPUTS:
+        for p in course.glob(pattern):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
 
 
 def demo(course: Path, parts, jobs=2, sandbox=True, force=False, log=print) -> list[str]:
@@ -121,12 +118,10 @@ def export_csv(course: Path) -> Path:
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
-    from .nbgrader_api import load_config
-    cfg = load_config(course)
-    db_url = cfg.CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
-    plugin = CsvExportPlugin(config=cfg)
+    from .nbgrader_api import db_url, load_config
+    plugin = CsvExportPlugin(config=load_config(course))
     plugin.to = str(course / "grades.csv")
-    with Gradebook(db_url) as gb:
+    with Gradebook(db_url(course)) as gb:
         plugin.export(gb)
     return course / "grades.csv"
 

@@ -40,23 +40,29 @@ def solution_text(cell) -> str:
     return "\n".join(ln for ln in cell.source.splitlines() if not MARKER.match(ln))
 
 
-def submission(source_nb, release_nb, student: str, part: str):
-    """The notebook `student` hands in for `part`."""
+def filled(source_nb, release_nb, cells: dict | None = None):
+    """The release with every solution cell answered as in the source, except `cells`
+    (grade_id -> what the student wrote there instead)."""
     nb = nbformat.from_dict(release_nb)
-    if student == "untouched":
-        return nb
     answers = {gid(c): solution_text(c) for c in source_nb.cells
                if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    if student in MISTAKE_STUDENTS:
-        wrong = mistakes(part)[student]["cells"]
-        unknown = set(wrong) - set(answers)
-        if unknown:
-            raise CourseError(f"lessons/demo/{part}.py: {student} edits unknown solution cells {sorted(unknown)}")
-        answers.update(wrong)
+    answers.update(cells or {})
     for cell in nb.cells:
         if gid(cell) in answers:
             cell.source = answers[gid(cell)]
     return nb
+
+
+def submission(source_nb, release_nb, student: str, part: str):
+    """The notebook `student` hands in for `part`."""
+    if student == "untouched":
+        return nbformat.from_dict(release_nb)
+    wrong = mistakes(part)[student]["cells"] if student in MISTAKE_STUDENTS else {}
+    solutions = {gid(c) for c in source_nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    unknown = set(wrong) - solutions
+    if unknown:
+        raise CourseError(f"lessons/demo/{part}.py: {student} edits unknown solution cells {sorted(unknown)}")
+    return filled(source_nb, release_nb, wrong)
 
 
 def write_class(course: Path, part: str, students=STUDENTS) -> None:

@@ -246,9 +246,8 @@ def ensure_assignment(course: Path, assignment: str) -> None:
     """The gradebook must know the assignment's cells before autograde can score it."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .nbgrader_api import load_config
-    db_url = load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
-    with Gradebook(db_url) as gb:
+    from .nbgrader_api import db_url
+    with Gradebook(db_url(course)) as gb:
         try:
             gb.find_notebook(assignment, assignment)
             return
@@ -404,9 +403,8 @@ def check_integrity(nb, outcome: Outcome) -> None:
 def read_scores(course: Path, outcome: Outcome) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .nbgrader_api import load_config
-    db_url = load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
-    with Gradebook(db_url) as gb:
+    from .nbgrader_api import db_url
+    with Gradebook(db_url(course)) as gb:
         try:
             nb = gb.find_submission_notebook(outcome.assignment, outcome.assignment, outcome.student)
         except MissingEntry:

@@ -442,14 +442,8 @@ class Result:
 
 
 def write_submission(course: Path, part: str, student: str, cells: dict) -> None:
-    source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
-    nb = nbformat.read(course / "release" / part / f"{part}.ipynb", as_version=4)
-    answers = {democlass.gid(c): democlass.solution_text(c) for c in source_nb.cells
-               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    answers.update(cells)
-    for cell in nb.cells:
-        if democlass.gid(cell) in answers:
-            cell.source = answers[democlass.gid(cell)]
+    nb = democlass.filled(nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4),
+                          nbformat.read(course / "release" / part / f"{part}.ipynb", as_version=4), cells)
     dest = course / "submitted" / student / part / f"{part}.ipynb"
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)

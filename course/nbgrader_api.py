@@ -16,6 +16,11 @@ def load_config(course: Path, overrides: Config | None = None) -> Config:
     return cfg
 
 
+def db_url(course: Path) -> str:
+    """The course's gradebook: nbgrader_config.py's db_url, else gradebook.db in the course folder."""
+    return load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{Path(course) / 'gradebook.db'}"
+
+
 def api_for(course: Path, overrides: Config | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory

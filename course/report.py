@@ -92,8 +92,9 @@ class Row:
 
 
 def _db_url(course: Path) -> str:
-    from .nbgrader_api import load_config
-    url = load_config(course).CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+    """The gradebook's url; a missing SQLite gradebook is a one-line error (nothing was graded)."""
+    from .nbgrader_api import db_url
+    url = db_url(course)
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
         raise CourseError(f"no gradebook ({url[len('sqlite:///'):]}): grade first (python -m course grade)")
     return url
