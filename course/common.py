@@ -11,6 +11,12 @@ DEMO_LESSONS = LESSONS / "demo"
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+# Every (student, assignment) grading ends in one of these (course/grade.py; README's status table).
+STATUSES = ("ok", "timeout", "kernel-died", "tampered", "missing", "broken", "error", "interrupted")
+# ...and these have their scores in the gradebook.
+GRADED = ("ok", "timeout", "kernel-died", "tampered")
+
+
 class CourseError(Exception):
     """A problem the user can fix; printed as one line, exit status 2."""
 

@@ -40,7 +40,7 @@ INTEGRITY_OK = "2/2 expected failures seen"
 class Outcome:
     student: str
     assignment: str
-    status: str = "ok"  # ok | missing | broken | kernel-died | timeout | tampered | error | interrupted
+    status: str = "ok"  # one of common.STATUSES
     score: float | None = None
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)

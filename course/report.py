@@ -25,11 +25,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import ROOT, CourseError, course_dir
+from .common import GRADED, ROOT, STATUSES, CourseError, course_dir
 
 HELP = "write a grading report (HTML with plots, and CSV) from the gradebook and reports/grading.json"
-STATUSES = ("ok", "timeout", "kernel-died", "tampered", "missing", "broken", "error", "interrupted")
-GRADED = ("ok", "timeout", "kernel-died", "tampered")  # statuses whose scores are in the gradebook
 FILES = ("report.html", "report-status.csv", "report-items.csv", "report-students.csv")
 
 
