@@ -17,7 +17,7 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -258,26 +258,32 @@ def ensure_assignment(course: Path, assignment: str) -> None:
 
 
 def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: bool, timeout: int):
-    cmd = [sys.executable, "-m", "course.worker", job, str(course), assignment, student]
+    """Run one nbgrader job in a worker process: (its JSON result, its stderr), or
+    (None, "timeout") / (None, "interrupted") when it was stopped."""
+    from . import worker
+    from .sandbox import GRADER_PID_ENV
+
+    argv = [job, str(course), assignment, student]
     if job == "autograde":
-        cmd += ["--submitted-dir", STAGED]
+        argv += ["--submitted-dir", STAGED]
     if sandbox:
-        cmd.append("--sandbox")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with _LIVE_LOCK:
-        if _STOPPING.is_set():
-            return None, "interrupted"
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=course,
-                                env=env, start_new_session=True)
-        _LIVE.add(proc)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        stop_worker(proc)
-        return None, "timeout"
-    finally:
+        argv.append("--sandbox")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **{GRADER_PID_ENV: str(os.getpid())})
+    with tempfile.TemporaryDirectory(prefix="course-worker-") as folder:
         with _LIVE_LOCK:
-            _LIVE.discard(proc)
+            if _STOPPING.is_set():
+                return None, "interrupted"
+            proc = worker.start(argv, course, env, Path(folder))
+            _LIVE.add(proc)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_worker(proc)
+            return None, "timeout"
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
+        stdout, stderr = proc.output("stdout"), proc.output("stderr")
     if _STOPPING.is_set() and proc.returncode != 0:
         return None, "interrupted"
     last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
@@ -303,21 +309,22 @@ class Interrupted(Exception):
 
 
 def _signal_session(proc, sig) -> None:
+    """`sig` to the worker's session (its kernel and the kernel's children included)."""
     try:
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
+    except ProcessLookupError:  # not yet (or no longer) the leader of a session of its own
+        try:
+            os.kill(proc.pid, sig)
+        except ProcessLookupError:
+            pass
 
 
 def stop_worker(proc, grace: float = 10) -> None:
     """SIGTERM to the worker's session (the worker then removes its kernel's sandbox), SIGKILL after `grace` s."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
+        _signal_session(proc, sig)
         try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.communicate(timeout=grace)
+            proc.wait(timeout=grace)
             return
         except subprocess.TimeoutExpired:
             pass
@@ -452,7 +459,7 @@ def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=T
         pool.shutdown(wait=False, cancel_futures=True)
         with _LIVE_LOCK:
             live = list(_LIVE)
-        for proc in live:  # their threads are reading their pipes: only signal them here
+        for proc in live:  # their threads are waiting for them: only signal them here
             _signal_session(proc, signal.SIGTERM)
         end = time.monotonic() + 10
         while any(p.poll() is None for p in live) and time.monotonic() < end:

@@ -92,6 +92,7 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_LIMITS = {"pids": {"pids.max": MAX_PIDS},
                  "memory": {"memory.limit_in_bytes": RAM_LIMIT, "memory.memsw.limit_in_bytes": RAM_LIMIT}}
 CGROUP_ENV = "COURSE_SANDBOX_CGROUP"  # tells the launcher the name of the worker's cgroups
+GRADER_PID_ENV = "COURSE_GRADER_PID"  # set by grade for its workers: their sandboxes are named after it
 
 
 def bwrap() -> str | None:
@@ -120,8 +121,9 @@ def kernel_sandbox(course: Path):
 
     if not bwrap():
         check_available()  # raises
-    # named after the grading process (the worker's parent), so concurrent graders can tell theirs apart
-    run_dir = Path(tempfile.mkdtemp(prefix=f"course-kernel-{os.getppid()}-"))
+    # named after the grading process, so concurrent graders can tell theirs apart
+    grader = os.environ.get(GRADER_PID_ENV) or os.getppid()
+    run_dir = Path(tempfile.mkdtemp(prefix=f"course-kernel-{grader}-"))
     mounted, cgroups = False, []
     try:
         mounted = _private_tmpfs(run_dir, RUN_SIZE)
