@@ -1,8 +1,8 @@
 """Hostile submissions: one test per attack on the grader (COURSE.md rule 7, "student code is untrusted").
 
-The attacks are handed in together as one class of the tiny assignment and graded once, sandboxed,
-two at a time (module fixture `hostile`), with honest students graded before and after them
-(students are graded in name order: a_* first, z_* last). Each test asserts that its attack
+The attacks are handed in together as one class of the tiny assignment and graded sandboxed,
+twice: two at a time and one at a time (module fixture `hostile`: every test checks both runs),
+with honest students graded before and after them (in name order: a_* first, z_* last). Each test asserts that its attack
 failed, and most also that the honest students kept their true scores. The attack code aims only
 at this module's temporary course, grader HOME and a uniquely named .pth file; what could hurt
 the test machine if a defence were missing is bounded (400 forks, 4.5 GiB of memory, a guarded
@@ -322,9 +322,10 @@ def gradebook_scores(course: Path) -> dict:
     return out
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """The tiny assignment (5 s per cell), every attack and the honest students, graded once."""
+@pytest.fixture(scope="module", params=[2, 1], ids=["jobs2", "serial"])
+def hostile(tmp_path_factory, request):
+    """The tiny assignment (5 s per cell), every attack and the honest students, graded with
+    --jobs 2 and, separately, serially (issue: "run the suite both serially and with --jobs 2")."""
     assert shutil.which("bwrap"), "bubblewrap is required to grade (apt-get install bubblewrap)"
     course = tmp_path_factory.mktemp("hostile-course")
     home = tmp_path_factory.mktemp("grader-home")
@@ -368,7 +369,7 @@ def hostile(tmp_path_factory):
             mp.setenv("HOME", str(home))      # unsandboxed kernels would inherit this, not /root
             mp.setenv("TMPDIR", str(tmpdir))  # where the workers make their run folders
             mp.setattr(grade, "run_worker", run_worker)
-            outcomes = grade.grade_class(course, [TINY], jobs=2, sandbox=SANDBOX, log=lambda *a: None)
+            outcomes = grade.grade_class(course, [TINY], jobs=request.param, sandbox=SANDBOX, log=lambda *a: None)
         yield Graded(course, home, tmpdir, {o.student: o for o in outcomes}, gradebook_scores(course),
                      stderr, protected, listener, pth, cgroups_before)
     finally:
