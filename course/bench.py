@@ -26,6 +26,8 @@ BUDGET = {"01_rnn_limits": 15, "02_self_attention": 10, "03_multi_head_attention
 
 # Grading targets on 2 cores (issue "safe, fair, parallel grading").
 MAX_OVERHEAD, MIN_SPEEDUP = 1.2, 1.7
+# Plain kernels here talk TCP on loopback, and ipykernel warns about that once per kernel.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 
 
 def add_arguments(parser):
@@ -44,7 +46,8 @@ def time_notebook(nb) -> tuple[float, list[tuple[float, str]]]:
     """Execute `nb` in a fresh kernel; (total seconds, [(seconds, cell id)] slowest first)."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+                            extra_arguments=QUIET_KERNEL)
     t0 = time.monotonic()
     client.execute()
     total = time.monotonic() - t0
@@ -128,7 +131,10 @@ def grading_bench(parts, n: int, jobs: int, check: bool) -> int:
             print(f"grading {n} students x {len(parts)} parts: {mode}...", flush=True)
             t0 = time.monotonic()
             if mode == "nbgrader":
-                api = api_for(course)
+                from traitlets.config import Config
+                quiet_kernels = Config()
+                quiet_kernels.Execute.extra_arguments = QUIET_KERNEL
+                api = api_for(course, quiet_kernels)
                 for part in parts:
                     for i in range(n):
                         result = api.autograde(part, f"s{i:03d}", force=True, create=True)

@@ -257,6 +257,19 @@ def ensure_assignment(course: Path, assignment: str) -> None:
     normalise_release(generate_release(course, assignment))
 
 
+def ensure_students(course: Path, students) -> None:
+    """Add the students to the gradebook before any worker runs: two workers grading one new
+    student's parts at once would both try to add them, and one would fail."""
+    from nbgrader.api import Gradebook
+
+    from .nbgrader_api import db_url
+    with Gradebook(db_url(course)) as gb:
+        known = {s.id for s in gb.students}
+        for student in students:
+            if student not in known:
+                gb.add_student(student)
+
+
 def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: bool, timeout: int):
     """Run one nbgrader job in a worker process: (its JSON result, its stderr), or
     (None, "timeout") / (None, "interrupted") when it was stopped."""
@@ -310,6 +323,8 @@ class Interrupted(Exception):
 
 def _signal_session(proc, sig) -> None:
     """`sig` to the worker's session (its kernel and the kernel's children included)."""
+    if proc.pid is None:  # never started (its fork server was gone)
+        return
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:  # not yet (or no longer) the leader of a session of its own
@@ -367,7 +382,9 @@ def read_result(course: Path, result: dict, outcome: Outcome) -> None:
     elif not result.get("success"):
         outcome.status = "error"
         lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-        outcome.notes.append("nbgrader failed: " + (lines[-1][:300] if lines else "no message"))
+        log = save_log(course, outcome, text)
+        outcome.notes.append("nbgrader failed: " + (lines[-1][:300] if lines else "no message")
+                             + f" (its whole log: {log})")
         return
     nb_path = course / "autograded" / outcome.student / outcome.assignment / f"{outcome.assignment}.ipynb"
     if outcome.status == "ok" and nb_path.is_file():
@@ -386,6 +403,14 @@ def read_result(course: Path, result: dict, outcome: Outcome) -> None:
                                  "that cell and every cell after it scored 0, earlier cells kept their points")
             return
         check_integrity(nb, outcome)
+
+
+def save_log(course: Path, outcome: Outcome, text: str) -> str:
+    """Keep nbgrader's log of a failed submission in reports/logs/; its course-relative path."""
+    path = course / "reports" / "logs" / outcome.student / f"{outcome.assignment}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return str(path.relative_to(course))
 
 
 def check_integrity(nb, outcome: Outcome) -> None:
@@ -434,6 +459,7 @@ def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=T
         log(f"resuming: {len(skipped)} submission(s) already graded and unchanged, {len(pairs)} to grade")
     for a in sorted({a for _, a in pairs}):
         ensure_assignment(course, a)
+    ensure_students(course, sorted({s for s, _ in pairs}))
     backup_gradebook(course)
     progress = Progress(len(pairs), log)
     report_lock = threading.Lock()

@@ -2,10 +2,10 @@
 
 `python -m course.worker autograde COURSE ASSIGNMENT STUDENT [--submitted-dir D] [--sandbox]`
 runs a job by hand and prints its result as one JSON line. `course grade` calls `start()`
-instead: the same job, in a process forked from a server that has already imported nbgrader
-(multiprocessing's forkserver with this module preloaded), so a submission does not pay the
-~1 s of imports a fresh Python needs. Each worker is still a process of its own, in a session of
-its own, with the grader's current environment and its output in files: a submission that
+instead: the same job, in a process forked from a fork server (`python -m course.worker serve`,
+started once per grading run) that has already imported nbgrader, so a submission does not pay
+the ~1 s of imports a fresh Python needs. Each worker is still a process of its own, in a session
+of its own, with the grader's current environment and its output in files: a submission that
 crashes nbgrader, kills its parent or hangs costs only its own grade. With --sandbox the worker
 owns the kernel's sandbox (course/sandbox.py) and removes it when it ends, also when it is
 stopped with SIGTERM (grade does that when a submission runs past its time limit).
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import multiprocessing.connection
+import selectors
 import os
 import signal
 import subprocess
@@ -44,7 +43,11 @@ from . import nbgrader_api, nbgrader_plugins, sandbox  # noqa: E402,F401
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m course.worker")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["serve"]:
+        return serve()
+    p = argparse.ArgumentParser(prog="python -m course.worker",
+                                epilog="`python -m course.worker serve` runs the fork server that course grade uses")
     p.add_argument("job", choices=("autograde", "feedback"))
     p.add_argument("course")
     p.add_argument("assignment")
@@ -82,82 +85,172 @@ def _stop(signum, frame):
     raise SystemExit(128 + signum)  # unwinds through kernel_sandbox, which cleans up
 
 
-# ---------------------------------------------------------------- started by course grade
+# ---------------------------------------------------------------- the fork server
 
-_CONTEXT = None
-# Reading a worker's exit status consumes it (multiprocessing's forkserver sends it once, and a
-# second reader records 255): every read, and every start(), which reads finished workers', holds this.
-_STATUS_LOCK = threading.Lock()
+def serve() -> int:
+    """Read one job per line on stdin ({"id", "argv", "cwd", "env", "folder"}), fork a worker for
+    each and answer {"id", "pid"}; when a worker ends, {"pid", "code"} (code as Popen.returncode).
+    Ends when stdin closes (the grader is gone); running workers finish on their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
+    sel = selectors.DefaultSelector()
+    sel.register(0, selectors.EVENT_READ)
+    buffer, running, open_ = b"", set(), True
+    while open_ or running:
+        if open_ and sel.select(timeout=0.05):
+            chunk = os.read(0, 1 << 16)
+            open_ = bool(chunk)
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in filter(None, lines):
+                job = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(_worker(job))
+                running.add(pid)
+                _answer({"id": job["id"], "pid": pid})
+        elif not open_:
+            time.sleep(0.05)
+        while running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            running.discard(pid)
+            if open_:
+                _answer({"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+    return 0
 
 
-def _context():
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        _CONTEXT = ctx
-    return _CONTEXT
+def _answer(msg: dict) -> None:
+    os.write(1, (json.dumps(msg) + "\n").encode())
 
 
-def start(argv: list[str], cwd: Path, env: dict, folder: Path) -> "Worker":
-    """Start `main(argv)` in a new worker process; its stdout and stderr go to files in `folder`."""
-    proc = _context().Process(target=_job, args=(argv, str(cwd), env, str(folder)), daemon=False)
-    with _STATUS_LOCK:  # start() reads the exit status of finished workers too
-        proc.start()
-    return Worker(proc, folder)
-
-
-def _job(argv, cwd, env, folder):
+def _worker(job: dict) -> int:
     """In the forked worker: a session of its own, the grader's environment, output to files."""
-    os.setsid()
-    os.environ.clear()
-    os.environ.update(env)
-    tempfile.tempdir = None  # TMPDIR may differ from the fork server's
-    os.chdir(cwd)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    for fd, name in ((1, "stdout"), (2, "stderr")):
-        f = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(f, fd)
-        os.close(f)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # the fork server ignores it; grade stops us with SIGTERM
-    sys.exit(main(argv))
+    try:
+        os.setsid()
+        os.environ.clear()
+        os.environ.update(job["env"])
+        tempfile.tempdir = None  # TMPDIR may differ from the server's
+        os.chdir(job["cwd"])
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            f = os.open(os.path.join(job["folder"], name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(f, fd)
+            os.close(f)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        code = main(job["argv"])
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        return code
 
 
 class Worker:
-    """A started worker, with the part of subprocess.Popen's interface grade uses (thread-safe:
-    grade's main thread polls the workers its threads wait for when a run is interrupted)."""
+    """A worker started by the fork server, with the part of subprocess.Popen's interface grade uses."""
 
-    def __init__(self, proc, folder: Path):
-        self._proc, self.pid, self.folder = proc, proc.pid, Path(folder)
-
-    @property
-    def returncode(self):
-        return self.poll()
+    def __init__(self, folder: Path):
+        self.folder, self.pid, self.returncode = Path(folder), None, None
+        self.started, self.done = threading.Event(), threading.Event()
 
     def poll(self):
-        with _STATUS_LOCK:
-            return self._proc.exitcode
+        return self.returncode
 
     def wait(self, timeout=None):
-        end = None if timeout is None else time.monotonic() + timeout
-        while (code := self.poll()) is None:
-            left = None if end is None else end - time.monotonic()
-            if left is not None and left <= 0:
-                raise subprocess.TimeoutExpired("course.worker", timeout)
-            multiprocessing.connection.wait([self._proc.sentinel], timeout=None if left is None else min(left, 1.0))
-        return code
+        if not self.done.wait(timeout):
+            raise subprocess.TimeoutExpired("course.worker", timeout)
+        return self.returncode
 
     def output(self, name: str, limit: int = 4 << 20) -> str:
         """The last `limit` bytes the worker wrote to `name` ("stdout" or "stderr")."""
-        path = self.folder / name
         try:
-            with open(path, "rb") as f:
-                size = f.seek(0, os.SEEK_END)
-                f.seek(max(0, size - limit))
+            with open(self.folder / name, "rb") as f:
+                f.seek(max(0, f.seek(0, os.SEEK_END) - limit))
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+
+class _Server:
+    """The grader's side of the fork server: sends jobs, and a thread reads the answers."""
+
+    def __init__(self):
+        root = str(Path(__file__).resolve().parent.parent)
+        self.proc = subprocess.Popen([sys.executable, "-m", "course.worker", "serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=root), cwd=root)
+        self.lock, self.n, self.closed = threading.Lock(), 0, False
+        self.pending: dict[int, Worker] = {}  # job id -> worker not yet forked
+        self.running: dict[int, Worker] = {}  # pid -> worker
+        threading.Thread(target=self._read, name="course-fork-server", daemon=True).start()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def start(self, argv, cwd, env, folder) -> Worker:
+        w = Worker(folder)
+        with self.lock:
+            if self.closed:  # died since start() looked: this worker fails like the server's others
+                w.returncode = -1
+                w.started.set()
+                w.done.set()
+                return w
+            self.n += 1
+            self.pending[self.n] = w
+            job = {"id": self.n, "argv": argv, "cwd": str(cwd), "env": env, "folder": str(folder)}
+            try:
+                self.proc.stdin.write((json.dumps(job) + "\n").encode())
+                self.proc.stdin.flush()
+            except OSError:
+                pass  # the server is gone: _read has ended (or will end) every pending worker
+        w.started.wait()
+        return w
+
+    def _read(self):
+        for line in self.proc.stdout:
+            msg = json.loads(line)
+            with self.lock:
+                if "id" in msg:
+                    w = self.pending.pop(msg["id"])
+                    w.pid = msg["pid"]
+                    self.running[w.pid] = w
+                    w.started.set()
+                    continue
+                w = self.running.pop(msg["pid"], None)
+            if w is not None:
+                w.returncode = msg["code"]
+                w.done.set()
+        with self.lock:  # the server died: nothing it started can be followed any more
+            self.closed = True
+            lost = list(self.pending.values()) + list(self.running.values())
+            self.pending.clear()
+            self.running.clear()
+        for w in lost:
+            w.returncode = -1 if w.returncode is None else w.returncode
+            w.started.set()
+            w.done.set()
+
+
+_SERVER: _Server | None = None
+_SERVER_LOCK = threading.Lock()
+
+
+def start(argv: list[str], cwd: Path, env: dict, folder: Path) -> Worker:
+    """Start `main(argv)` in a worker forked from the fork server (started on first use); its
+    stdout and stderr go to files in `folder`."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is None or not _SERVER.alive():
+            _SERVER = _Server()
+        server = _SERVER
+    return server.start(argv, cwd, env, folder)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,21 @@ def test_parallel_grading_gives_exactly_the_serial_scores(tiny_course, tmp_path)
         {"p_solved": 2.0, "p_wrong": 1.0, "p_zero": 0.0, "p_error": 0.0}
 
 
+def test_one_new_students_parts_graded_at_once_are_all_graded(tiny_course):
+    """--jobs 2 on two parts of the same new students: every part graded (the workers do not race to add them)."""
+    from course.build import generate_release, normalise_release, write_source
+
+    from .conftest import FIXTURES
+    write_source("tiny2", tiny_course, FIXTURES / "tiny.py")
+    normalise_release(generate_release(tiny_course, "tiny2"))
+    for student in ("n1", "n2", "n3"):
+        for part in (TINY, "tiny2"):
+            submit(tiny_course, student, with_cell(release_nb(tiny_course, part), "add", SOLVED), part)
+    got = {(o.student, o.assignment): (o.status, o.score) for o in grade_class(tiny_course, jobs=2, log=lambda *a: None)}
+    want = {(s, p): ("ok", 2.0) for s in ("n1", "n2", "n3") for p in (TINY, "tiny2")}
+    assert got == want, f"got {got}, expected every part ok with 2 points"
+
+
 def test_regrading_keeps_manual_grades_and_comments(tiny_course):
     """A TA's hand grade and comment survive re-grading, also after the student resubmits."""
     from nbgrader.api import Gradebook
