@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import selectors
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -121,7 +121,10 @@ def serve() -> int:
 
 
 def _answer(msg: dict) -> None:
-    os.write(1, (json.dumps(msg) + "\n").encode())
+    try:
+        os.write(1, (json.dumps(msg) + "\n").encode())
+    except OSError:  # the grader is gone: the workers finish on their own
+        pass
 
 
 def _worker(job: dict) -> int:
@@ -147,11 +150,12 @@ def _worker(job: dict) -> int:
         import traceback
         traceback.print_exc()
         code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        return code
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - the worker ends with its code whatever its streams do
+            pass
+    return code
 
 
 class Worker:
