@@ -299,6 +299,9 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
         stdout, stderr = proc.output("stdout"), proc.output("stderr")
     if _STOPPING.is_set() and proc.returncode != 0:
         return None, "interrupted"
+    if proc.lost:
+        return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:] + "\ngrading worker lost: "
+                "the fork server that started it ended while it ran (grade this student again)"}, stderr
     last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
     try:
         return json.loads(last[0]), stderr

@@ -163,6 +163,7 @@ class Worker:
 
     def __init__(self, folder: Path):
         self.folder, self.pid, self.returncode = Path(folder), None, None
+        self.lost = False  # True when its fork server ended first: its result is unknown
         self.started, self.done = threading.Event(), threading.Event()
 
     def poll(self):
@@ -202,7 +203,7 @@ class _Server:
         w = Worker(folder)
         with self.lock:
             if self.closed:  # died since start() looked: this worker fails like the server's others
-                w.returncode = -1
+                w.lost, w.returncode = True, -1
                 w.started.set()
                 w.done.set()
                 return w
@@ -236,8 +237,13 @@ class _Server:
             lost = list(self.pending.values()) + list(self.running.values())
             self.pending.clear()
             self.running.clear()
-        for w in lost:
-            w.returncode = -1 if w.returncode is None else w.returncode
+        for w in lost:  # stopped (SIGTERM: each removes its sandbox), so none writes results later
+            if w.pid is not None:
+                try:
+                    os.killpg(w.pid, signal.SIGTERM)
+                except OSError:
+                    pass
+            w.lost, w.returncode = True, -1
             w.started.set()
             w.done.set()
 

@@ -1,6 +1,8 @@
 """The grader on a tiny assignment: scores in the gradebook, and bad input handled safely."""
 from __future__ import annotations
 
+import os
+
 import nbformat
 
 from course.common import ROOT
@@ -176,6 +178,44 @@ def test_one_new_students_parts_graded_at_once_are_all_graded(tiny_course):
     got = {(o.student, o.assignment): (o.status, o.score) for o in grade_class(tiny_course, jobs=2, log=lambda *a: None)}
     want = {(s, p): ("ok", 2.0) for s in ("n1", "n2", "n3") for p in (TINY, "tiny2")}
     assert got == want, f"got {got}, expected every part ok with 2 points"
+
+
+def test_a_killed_fork_server_costs_only_the_submission_in_flight(tiny_course):
+    """The workers' fork server killed mid-run: the submission it was grading is an error that says
+    why, and the next one is graded by a new server."""
+    import signal
+    import threading
+    import time
+
+    from course import worker
+    submit(tiny_course, "a_slow", with_cell(release_nb(tiny_course), "add", "import time\ntime.sleep(5)\n" + SOLVED))
+    submit(tiny_course, "b_fine", with_cell(release_nb(tiny_course), "add", SOLVED))
+
+    def kill_the_server_once_a_worker_runs():
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            server = worker._SERVER
+            if server is not None and server.running:
+                os.kill(server.proc.pid, signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_server_once_a_worker_runs)
+    killer.start()
+    out = grade(tiny_course)
+    killer.join()
+    assert out["a_slow"].status == "error" and "fork server" in out["a_slow"].notes[0], out["a_slow"]
+    assert out["b_fine"].status == "ok" and out["b_fine"].score == 2.0, out["b_fine"]
+    folder = str(tiny_course / "autograded" / "a_slow")
+    left = [pid for pid in os.listdir("/proc") if pid.isdigit() and _cwd(pid).startswith(folder)]
+    assert left == [], f"the lost worker's kernel is still running: pids {left}"
+
+
+def _cwd(pid: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return ""
 
 
 def test_regrading_keeps_manual_grades_and_comments(tiny_course):
