@@ -282,7 +282,7 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
         argv += ["--submitted-dir", STAGED]
     if sandbox:
         argv.append("--sandbox")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **{GRADER_PID_ENV: str(os.getpid())})
+    env = dict(os.environ, **{GRADER_PID_ENV: str(os.getpid())})
     with tempfile.TemporaryDirectory(prefix="course-worker-") as folder:
         with _LIVE_LOCK:
             if _STOPPING.is_set():
@@ -300,7 +300,8 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
         stdout, stderr = proc.output("stdout"), proc.output("stderr")
     if _STOPPING.is_set() and proc.returncode != 0:
         return None, "interrupted"
-    if proc.lost:
+    if proc.lost:  # may still run: stopped (it then removes its sandbox), so it writes no results later
+        stop_worker(proc)
         return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:] + "\ngrading worker lost: "
                 "the fork server that started it ended while it ran (grade this student again)"}, stderr
     last = stdout.strip().splitlines()[-1:] if stdout.strip() else []

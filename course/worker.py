@@ -166,6 +166,12 @@ class Worker:
         self.lost = False  # True when its fork server ended first: its result is unknown
         self.started, self.done = threading.Event(), threading.Event()
 
+    def lose(self):
+        """Its fork server ended: its outcome cannot be known (grade stops what is left of it)."""
+        self.lost, self.returncode = True, -1
+        self.started.set()
+        self.done.set()
+
     def poll(self):
         return self.returncode
 
@@ -203,9 +209,7 @@ class _Server:
         w = Worker(folder)
         with self.lock:
             if self.closed:  # died since start() looked: this worker fails like the server's others
-                w.lost, w.returncode = True, -1
-                w.started.set()
-                w.done.set()
+                w.lose()
                 return w
             self.n += 1
             self.pending[self.n] = w
@@ -237,15 +241,8 @@ class _Server:
             lost = list(self.pending.values()) + list(self.running.values())
             self.pending.clear()
             self.running.clear()
-        for w in lost:  # stopped (SIGTERM: each removes its sandbox), so none writes results later
-            if w.pid is not None:
-                try:
-                    os.killpg(w.pid, signal.SIGTERM)
-                except OSError:
-                    pass
-            w.lost, w.returncode = True, -1
-            w.started.set()
-            w.done.set()
+        for w in lost:
+            w.lose()
 
 
 _SERVER: _Server | None = None
