@@ -1,6 +1,7 @@
 """Shared fixtures: a graded demo course for the real lessons, and tiny throwaway courses."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,15 @@ def cli(*args, cwd=ROOT, timeout=600):
     """Run `python -m course ...`; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout)
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Processes whose working folder is inside `folder` (kernels and their children)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and os.readlink(proc / "cwd").startswith(str(folder)):
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found

@@ -8,7 +8,7 @@ import nbformat
 from course.common import ROOT
 from course.grade import grade_class
 
-from .conftest import SOLVED, TINY, cli, release_nb, submit, with_cell
+from .conftest import SOLVED, TINY, cli, processes_in, release_nb, submit, with_cell
 
 
 def grade(course, **kw):
@@ -206,16 +206,8 @@ def test_a_killed_fork_server_costs_only_the_submission_in_flight(tiny_course):
     killer.join()
     assert out["a_slow"].status == "error" and "fork server" in out["a_slow"].notes[0], out["a_slow"]
     assert out["b_fine"].status == "ok" and out["b_fine"].score == 2.0, out["b_fine"]
-    folder = str(tiny_course / "autograded" / "a_slow")
-    left = [pid for pid in os.listdir("/proc") if pid.isdigit() and _cwd(pid).startswith(folder)]
+    left = processes_in(tiny_course / "autograded" / "a_slow")
     assert left == [], f"the lost worker's kernel is still running: pids {left}"
-
-
-def _cwd(pid: str) -> str:
-    try:
-        return os.readlink(f"/proc/{pid}/cwd")
-    except OSError:
-        return ""
 
 
 def test_regrading_keeps_manual_grades_and_comments(tiny_course):

@@ -27,7 +27,7 @@ from course import grade, sandbox
 from course.build import generate_release, normalise_release, write_source
 from course.common import ROOT
 
-from .conftest import FIXTURES, SOLVED, TINY, release_nb, submit, with_cell
+from .conftest import FIXTURES, SOLVED, TINY, processes_in, release_nb, submit, with_cell
 
 SANDBOX = True
 CELL_TIMEOUT = 5             # seconds per cell in the hostile course (the loop attacks)...
@@ -284,18 +284,6 @@ def _cgroups() -> set:
     """The kernel cgroups of this test process's grading (other graders on the machine have their own)."""
     parents = [sandbox.cgroup_parent(c) for c in sandbox.CGROUP_LIMITS]
     return {p for parent in parents if parent for p in parent.glob(f"course-kernel-{os.getpid()}-*")}
-
-
-def _processes_in(folder: Path) -> list[int]:
-    """Processes whose working folder is inside `folder` (kernels and their children)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and os.readlink(proc / "cwd").startswith(str(folder)):
-                found.append(int(proc.name))
-        except OSError:
-            pass
-    return found
 
 
 def _host_ips() -> list[str]:
@@ -557,7 +545,7 @@ def test_submission_past_its_time_limit_is_stopped_and_leaves_nothing(hostile, m
     o, = grade.grade_class(hostile.course, [TINY], ["zz_sleeper"], sandbox=SANDBOX, timeout=6, log=lambda *a: None)
     assert o.status == "timeout" and "longer than 6 s" in o.notes[0] and o.seconds < 20, o
     assert list(hostile.tmpdir.iterdir()) == []
-    assert _processes_in(hostile.course / "autograded" / "zz_sleeper") == []
+    assert processes_in(hostile.course / "autograded" / "zz_sleeper") == []
     assert [c for c in _cgroups() - before if not (c / "cgroup.procs").read_text().strip()] == []
 
 
@@ -697,4 +685,4 @@ def test_grading_leaves_no_cgroups_run_folders_or_processes_behind(hostile):
     assert list(hostile.tmpdir.iterdir()) == [], list(hostile.tmpdir.iterdir())
     left = [c for c in _cgroups() - hostile.cgroups_before if not (c / "cgroup.procs").read_text().strip()]
     assert left == [], left
-    assert _processes_in(hostile.course / "autograded") == []
+    assert processes_in(hostile.course / "autograded") == []
