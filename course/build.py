@@ -88,8 +88,21 @@ def _cell_id(cell, taken: set) -> str:
     return cid
 
 
-def lesson_to_notebook(part: str, path: Path | None = None):
-    """The instructor notebook for `part`, built from its lesson text (lessons/<part>.py by default)."""
+# A lesson cell tagged "claim" (`# %% tags=["claim"]`) asserts what the demo just before it prints
+# and the text says. Claim cells are for the course's own checks (`python -m course claims`): they are
+# not part of source/ or release/, so students and nbgrader never run them.
+CLAIM_TAG = "claim"
+
+
+def is_claim(cell) -> bool:
+    return CLAIM_TAG in cell.metadata.get("tags", [])
+
+
+def lesson_to_notebook(part: str, path: Path | None = None, claims: bool = False):
+    """The instructor notebook for `part`, built from its lesson text (lessons/<part>.py by default).
+
+    With `claims`, the lesson's claim cells are kept (untagged code cells where they stand).
+    """
     path = path or lesson_path(part)
     try:
         nb = jupytext.read(path, fmt="py:percent")
@@ -98,7 +111,12 @@ def lesson_to_notebook(part: str, path: Path | None = None):
     cells = []
     for i, cell in enumerate(nb.cells):
         where = f"{path.name} cell {i + 1}"
-        meta = {}
+        if is_claim(cell):
+            if cell.cell_type != "code" or "nbgrader" in cell.metadata:
+                raise CourseError(f"{where}: a claim cell is a plain code cell (no nbgrader metadata)")
+            if not claims:
+                continue
+        meta = {"tags": [CLAIM_TAG]} if is_claim(cell) else {}
         if "nbgrader" in cell.metadata:
             meta["nbgrader"] = _nbgrader_meta(cell.metadata["nbgrader"], where)
         new = (nbformat.v4.new_markdown_cell if cell.cell_type == "markdown"
