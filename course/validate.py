@@ -7,6 +7,8 @@ with what the demo class promises. Prints each problem; exit status 1 if there i
 """
 from __future__ import annotations
 
+import ast
+import builtins
 import re
 import shutil
 import tempfile
@@ -134,6 +136,146 @@ def leaks(source_nb, release_nb) -> list[str]:
     return problems
 
 
+def _names(source: str) -> tuple[set, set]:
+    """(names read, names bound) anywhere in a code cell; IPython magics and shell lines ignored."""
+    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(), set()
+    read, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return read, bound
+
+
+def _kind(cell) -> str:
+    m = cell.metadata.get("nbgrader", {})
+    if m.get("grade") and not m.get("solution") and cell.cell_type == "code":
+        return "test"
+    if m.get("solution") and cell.cell_type == "code":
+        return "solution"
+    if m.get("locked") and cell.cell_type == "code":
+        return "given"
+    return cell.cell_type if not m else "other"
+
+
+def unintroduced(source_nb, release_nb) -> list[str]:
+    """Names a test cell reads that the student must define but the release never shows them first.
+
+    A name a solution cell defines and a test cell (hidden part included) reads must appear in the
+    student's notebook at or before the solution cell that defines it: in the stub or in code given
+    before it (as a word), or in a prompt (inside `code`). A name that only a test cell, a later cell
+    or nothing at all mentions is a guessing game for the student.
+    """
+    defined_by = {}
+    for cell in source_nb.cells:
+        if _kind(cell) == "solution":
+            for name in _names(cell.source)[1]:
+                defined_by.setdefault(name, cell.metadata["nbgrader"]["grade_id"])
+    position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(release_nb.cells)}
+    known = set(dir(builtins))
+    problems, seen = [], set()
+    for cell in source_nb.cells:
+        if _kind(cell) != "test":
+            continue
+        read, bound = _names(cell.source)
+        for name in sorted(read - bound - known):
+            where = defined_by.get(name)
+            if where is None or (name, where) in seen or where not in position:
+                continue
+            seen.add((name, where))
+            if not _shown(name, release_nb.cells[:position[where] + 1]):
+                problems.append(f"test {cell.metadata['nbgrader']['grade_id']!r} reads `{name}` (defined in "
+                                f"{where!r}), which the student's notebook never introduces before or in that "
+                                f"solution cell: name it in the prompt or the stub")
+    return problems
+
+
+def _shown(name: str, cells) -> bool:
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    in_code_span = re.compile(rf"`[^`\n]*(?<![\w.]){re.escape(name)}\b[^`\n]*`")
+    for cell in cells:
+        kind = _kind(cell)
+        if kind == "markdown" and in_code_span.search(cell.source):
+            return True
+        if kind in ("solution", "given") and word.search(cell.source):
+            return True
+    return False
+
+
+# Wording that speaks of the documents the course was written from, which students never see.
+# (A random seed is fine: "the same seed", `manual_seed`, `seed=`.)
+SEED_WORDING = re.compile(r"\bseeds?['’]s?(?!\w)|\bseeds?['’](?=\s)|\bseed (?:notes?|documents?|lessons?|outline|"
+                          r"activity|material|text|version|table|question|challenge|example|check|says|lists)\b|"
+                          r"\bseed activity\b", re.I)
+
+
+def seed_wording(release_nb) -> list[str]:
+    """Every place in the student's notebook that speaks of "the seed" documents."""
+    return [f"cell {i + 1}: {m.group(0)!r} in {cell.source[max(0, m.start() - 30):m.end() + 30]!r}"
+            for i, cell in enumerate(release_nb.cells) for m in SEED_WORDING.finditer(cell.source)]
+
+
+TITLE_TIME = re.compile(r"Time: about (\d+) min core \+ (\d+) min going further \(optional\)")
+SECTION_TIME = re.compile(r"^## (.+?)\(([^()]*?)~(\d+) min(, optional)?\)\s*$", re.M)
+UNTIMED = re.compile(r"^## (Key takeaways|Readings)", re.M)
+
+
+def time_estimates(nb) -> tuple[int, int] | None:
+    """(core, going further) minutes stated by the title, or None."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = TITLE_TIME.search(cell.source)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def time_problems(nb) -> list[str]:
+    """The title states core and going-further minutes; every section says its own, and they add up."""
+    stated = time_estimates(nb)
+    if stated is None:
+        return ["the title does not say 'Time: about C min core + G min going further (optional)'"]
+    core = further = 0
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if not line.startswith("## ") or UNTIMED.match(line):
+                continue
+            m = SECTION_TIME.match(line)
+            if not m:
+                problems.append(f"section {line[3:60]!r} states no time: end it with '(~N min)' or '(~N min, optional)'")
+                continue
+            optional = bool(m.group(4))
+            if optional != line[3:].startswith("Going further"):
+                problems.append(f"section {line[3:60]!r}: optional sections, and only they, start with 'Going further'")
+            if optional:
+                further += int(m.group(3))
+            else:
+                core += int(m.group(3))
+    if (core, further) != stated:
+        problems.append(f"the title says {stated[0]} min core + {stated[1]} min going further, "
+                        f"the sections add up to {core} + {further}")
+    return problems
+
+
+def student_view(source_nb, release_nb) -> list[str]:
+    """What a student meets in the release: unnamed test names, 'seed' wording, times that do not add up."""
+    return unintroduced(source_nb, release_nb) + seed_wording(release_nb) + time_problems(release_nb)
+
+
 def validate(tmp: Path, parts, sandbox=True, jobs=2, log=print) -> dict:
     from .grade import grade_class
 
@@ -142,7 +284,7 @@ def validate(tmp: Path, parts, sandbox=True, jobs=2, log=print) -> dict:
     for part in parts:
         source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
         release_nb = nbformat.read(course / "release" / part / f"{part}.ipynb", as_version=4)
-        problems[part] = lint(source_nb) + leaks(source_nb, release_nb)
+        problems[part] = lint(source_nb) + leaks(source_nb, release_nb) + student_view(source_nb, release_nb)
     outcomes = grade_class(course, parts, list(democlass.STUDENTS), jobs=jobs, sandbox=sandbox, log=log)
     for o in outcomes:
         source_nb = nbformat.read(course / "source" / o.assignment / f"{o.assignment}.ipynb", as_version=4)

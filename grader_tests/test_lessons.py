@@ -9,7 +9,7 @@ import pytest
 from course import democlass
 from course.build import lesson_to_notebook, notebook_text, write_release, write_source
 from course.common import ROOT, parts
-from course.validate import block_lines, leaks, lint
+from course.validate import block_lines, leaks, lint, student_view
 
 from .conftest import source_nb
 
@@ -48,6 +48,14 @@ def test_release_leaks_nothing(part):
     rel = nbformat.read(ROOT / "release" / part / f"{part}.ipynb", as_version=4)
     problems = leaks(lesson_to_notebook(part), rel)
     problems += [f"cell {c.get('id')} has outputs" for c in rel.cells if c.get("outputs")]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_student_meets_every_graded_name_before_its_test(part):
+    """The release names every variable its tests read before they are due, never says "seed", and its times add up."""
+    rel = nbformat.read(ROOT / "release" / part / f"{part}.ipynb", as_version=4)
+    problems = student_view(lesson_to_notebook(part), rel)
     assert not problems, "\n".join(problems)
 
 
