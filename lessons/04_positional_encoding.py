@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 4 — The position problem and the sinusoidal solution
 #
-# *Transformer Internals, part 4 of 6. Time: about 70 minutes.*
+# *Transformer Internals, part 4 of 6. Time: about 145 min core + 20 min going further (optional).*
 #
 # Self-attention (Parts 2 and 3) connects every word to every word in one step. But look at
 # the formula again, $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$: nothing in it says *where*
@@ -18,16 +18,17 @@
 # embedding a vector that encodes its position, made of sine and cosine waves.
 #
 # **Learning objectives** — you will be able to
-# 1. show numerically that self-attention without positions is permutation-**equivariant**
-#    (and say why a causal mask breaks that);
+# 1. show numerically that self-attention without positions is permutation-**equivariant**;
 # 2. weigh the ways of encoding position (integers, learned embeddings, sines and cosines);
 # 3. implement the sinusoidal positional encoding exactly as in the paper, and plot it;
 # 4. prove by computation its key properties: every position is distinct, a shift by $k$
 #    positions is a rotation (a fixed linear map), dot products depend only on the offset, the
 #    values stay bounded for any length;
 # 5. implement a learned positional embedding in PyTorch and compare it honestly with the
-#    sinusoidal one;
-# 6. explain the idea of rotary embeddings, which most recent large language models use.
+#    sinusoidal one.
+#
+# Two optional "Going further" sections show what a causal mask does to order blindness and
+# how rotary embeddings, which most recent large language models use, reuse your rotation.
 #
 # **How this notebook works.** Fill in every cell that says `YOUR CODE HERE`, then run the
 # "try it" cell below it and the test cells (the ones that start with a docstring). A test cell
@@ -96,7 +97,7 @@ def embed(words):
     return np.stack([embedding_table[w] for w in words])
 
 # %% [markdown]
-# ## 1. Order blindness
+# ## 1. Order blindness (~30 min)
 #
 # **Theory hint.** Self-attention treats a sentence as a *bag of words*: the score between two
 # words depends only on their two vectors, $q_i \cdot k_j$, never on where they stand. Without
@@ -181,8 +182,15 @@ out_a, out_b = attend(embed(sent_a)), attend(embed(sent_b))
 print("equivariance gap of self-attention:", equivariance_gap(attend, embed(sent_a), perm_ab))
 print("'mouse' as object (a) and as subject (b) get the same output:",
       np.allclose(out_a[sent_a.index("mouse")], out_b[sent_b.index("mouse")]))
-print("but the outputs are not equal row by row (not invariant):", np.allclose(out_a, out_b))
-print("averaged over positions they are equal (invariant):", np.allclose(out_a.mean(0), out_b.mean(0)))
+print("outputs equal row by row (invariant)?", np.allclose(out_a, out_b))
+print("outputs equal after averaging over positions (pooled, invariant)?", np.allclose(out_a.mean(0), out_b.mean(0)))
+
+# %% tags=["claim"]
+_gap_ab = equivariance_gap(attend, embed(sent_a), perm_ab)
+assert _gap_ab < 1e-12, f"text says the gap is rounding error (about 1e-16), got {_gap_ab:.3g}"
+assert np.allclose(out_a[sent_a.index("mouse")], out_b[sent_b.index("mouse")]), "text says 'mouse' gets the same output in both sentences"
+assert not np.allclose(out_a, out_b), "text says the outputs are not equal row by row"
+assert np.allclose(out_a.mean(0), out_b.mean(0)), "text says the mean over positions is the same (invariant)"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sentence_permutation_cat_mouse", "points": 1}
 """sentence_permutation rearranges 'The cat chased the mouse' into 'The mouse chased the cat'."""
@@ -244,29 +252,6 @@ assert _gap > 0.05, f"causal attention is not equivariant: the gap must be clear
 # and the position-wise feed-forward layers of Part 5, which act on each row separately) can
 # never tell the two sentences apart from their words' outputs.
 #
-# What about a **causal** mask (each word sees only itself and the words before it)? Now the
-# set of words a position may look at depends on where it stands, so the function is *not*
-# equivariant any more:
-
-# %%
-T_sent = len(sent_a)
-attend_causal = lambda X: self_attention(X, W_q, W_k, W_v, mask=causal_mask(T_sent))
-print("causal self-attention, equivariance gap:", equivariance_gap(attend_causal, embed(sent_a), perm_ab))
-print("'mouse' as object vs subject, same output?",
-      np.allclose(attend_causal(embed(sent_a))[4], attend_causal(embed(sent_b))[1]))
-X_a = embed(sent_a)
-shuffled_prefix = [2, 1, 0, 3, 4]     # "chased cat The the mouse": same last word, earlier words shuffled
-print("last word's output unchanged when the words before it are shuffled?",
-      np.allclose(attend_causal(X_a)[-1], attend_causal(X_a[shuffled_prefix])[-1]))
-
-# %% [markdown]
-# The mask leaks *some* order — position 0 sees one word, position 4 sees five — but only
-# indirectly: a word still cannot tell the *order* of the words it sees, since inside the
-# allowed prefix attention is again a bag of words (shuffling the words before the last one
-# leaves the last output unchanged, as printed above). Causal language models without any
-# positional encoding do pick up some position information this way (Haviv et al., 2022), but
-# every standard transformer injects positions explicitly.
-#
 # ### Question — what is order blindness? (2 points, graded by hand)
 # (a) Write two sentences of your own with the same words in a different order and a completely
 # different meaning. (b) Using your measurements, explain precisely what self-attention without
@@ -286,7 +271,39 @@ print("last word's output unchanged when the words before it are shuffled?",
 # invariant case (1 pt); the consequence (roles/meaning lost) (1 pt).
 
 # %% [markdown]
-# ## 2. How could we encode position?
+# ## Going further: does a causal mask restore order? (~8 min, optional)
+#
+# What about a **causal** mask (each word sees only itself and the words before it)? Now the
+# set of words a position may look at depends on where it stands, so the function is *not*
+# equivariant any more:
+
+# %%
+T_sent = len(sent_a)
+attend_causal = lambda X: self_attention(X, W_q, W_k, W_v, mask=causal_mask(T_sent))
+causal_gap = equivariance_gap(attend_causal, embed(sent_a), perm_ab)
+print("causal self-attention, equivariance gap:", causal_gap)
+causal_mouse_same = np.allclose(attend_causal(embed(sent_a))[4], attend_causal(embed(sent_b))[1])
+print("'mouse' as object vs subject, same output?", causal_mouse_same)
+X_a = embed(sent_a)
+shuffled_prefix = [2, 1, 0, 3, 4]     # "chased cat The the mouse": same last word, earlier words shuffled
+last_unchanged = np.allclose(attend_causal(X_a)[-1], attend_causal(X_a[shuffled_prefix])[-1])
+print("last word's output unchanged when the words before it are shuffled?", last_unchanged)
+
+# %% tags=["claim"]
+assert causal_gap > 0.05, f"text says causal attention is not equivariant: gap {causal_gap:.3g}, expected clearly > 0"
+assert not causal_mouse_same, "text implies 'mouse' now gets different outputs as object and as subject"
+assert last_unchanged, "text says shuffling the words before the last one leaves the last output unchanged"
+
+# %% [markdown]
+# The mask leaks *some* order — position 0 sees one word, position 4 sees five — but only
+# indirectly: a word still cannot tell the *order* of the words it sees, since inside the
+# allowed prefix attention is again a bag of words (shuffling the words before the last one
+# leaves the last output unchanged, as printed above). Causal language models without any
+# positional encoding do pick up some position information this way (Haviv et al., 2022), but
+# every standard transformer injects positions explicitly.
+
+# %% [markdown]
+# ## 2. How could we encode position? (~20 min)
 #
 # **Theory hint.** The fix is to make each word's input vector depend on its position: add a
 # position vector $p_t$ to the word embedding, $x_t = e(w_t) + p_t$. (Vaswani et al. *add*
@@ -300,31 +317,36 @@ print("last word's output unchanged when the words before it are shuffled?",
 # - **bounded** values, so positions do not drown the word embeddings;
 # - something defined for sequences **longer** than the ones seen in training.
 #
-# *Think:* how would you tell the model about word positions? Fill in the table yourself
-# before reading ours.
+# *Think:* how would you tell the model about word positions? Before you read on, write your
+# own pros and cons into the table below (double-click it to edit; it is not graded). Our
+# version comes after the question further down: compare then.
+
+# %% [markdown]
+# **Your table** (edit this cell):
 #
 # | approach | pros | cons |
 # |---|---|---|
-# | add the position number $t = 0, 1, 2, \dots$ (or $t/T$) | simple, unique, ordered | unbounded: position 500 adds 500 to every coordinate and swamps the word; values never seen in training for longer inputs; $t/T$ fixes the scale but then the *same* position gets different values in sentences of different lengths, and "one step" means a different amount |
-# | learned position embeddings (a trainable table, one vector per position; BERT, GPT-2) | flexible: the model learns whatever helps; trivial to implement | $\text{max\_len} \times d_{model}$ extra parameters; **no vector at all** past max_len (BERT: 512 positions, GPT-2: 1024); rare late positions get little training |
-# | sine and cosine waves of different frequencies (the original transformer) | no parameters; bounded in $[-1, 1]$; unique; defined for any position; a shift by $k$ is a fixed linear map (a rotation: Exercise 3); dot products depend only on the offset | fixed, not adapted to the task; the position is *added* to the word's content, so the two are mixed in the same vector; defined for any length, but a model does not automatically work well past the lengths it was trained on |
-# | rotary embeddings, RoPE (Su et al., 2021; most recent large language models) | rotate queries and keys instead of adding a vector: attention scores depend only on relative positions; no parameters | a little more work inside every attention layer; long-context extrapolation still needs care |
-#
-# (The seed notes list "complex" as the con of sin/cos: it is three lines of code, as you will
-# see. The real cons are the ones above.)
-#
-# Here is the problem with raw integers, measured with our toy embeddings:
+# | add the position number $t = 0, 1, 2, \dots$ (or $t/T$, with $T$ the sentence length) | | |
+# | learned position embeddings (a trainable table, one vector per position) | | |
+# | sine and cosine waves of different frequencies | | |
+
+# %% [markdown]
+# Here is one thing that happens with raw integers, measured with our toy embeddings:
 
 # %%
 word_norm = np.linalg.norm(embed(sent_a), axis=-1).mean()
 for t in (0, 4, 50, 500):
     print(f"position {t:3d}: |position vector| = {t * np.sqrt(d_model):7.1f}   vs   |word embedding| ≈ {word_norm:.1f}")
 
+# %% tags=["claim"]
+assert 500 * np.sqrt(d_model) > 100 * word_norm, f"model answer says position 500 dwarfs the word: {500 * np.sqrt(d_model):.0f} vs {word_norm:.2f}"
+assert 1.5 <= word_norm < 3.0, f"model answer says the word embeddings have norm about 2, got {word_norm:.2f}"
+
 # %% [markdown]
 # ### Question — why not just integers? (2 points, graded by hand)
 # (a) Give two concrete problems with adding the integer position $t$ to every coordinate of
 # the embedding, and one problem with using $t/T$ instead ($T$ = sentence length). (b) Which
-# approach in the table cannot handle a sentence longer than any it was trained on at all, and
+# approach in your table cannot handle a sentence longer than any it was trained on at all, and
 # why?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_integer_positions", "points": 2}
@@ -340,17 +362,30 @@ for t in (0, 4, 50, 500):
 # the reason (1 pt).
 
 # %% [markdown]
-# ## 3. The sinusoidal encoding
+# **Our table.** Compare it with yours.
+#
+# | approach | pros | cons |
+# |---|---|---|
+# | add the position number $t = 0, 1, 2, \dots$ (or $t/T$) | simple, unique, ordered | unbounded: position 500 adds 500 to every coordinate and swamps the word; values never seen in training for longer inputs; $t/T$ fixes the scale but then the *same* position gets different values in sentences of different lengths, and "one step" means a different amount |
+# | learned position embeddings (a trainable table, one vector per position; BERT, GPT-2) | flexible: the model learns whatever helps; trivial to implement | $\text{max\_len} \times d_{model}$ extra parameters; **no vector at all** past max_len (BERT: 512 positions, GPT-2: 1024); rare late positions get little training |
+# | sine and cosine waves of different frequencies (the original transformer) | no parameters; bounded in $[-1, 1]$; unique; defined for any position; a shift by $k$ is a fixed linear map (a rotation: Exercise 3); dot products depend only on the offset | fixed, not adapted to the task; the position is *added* to the word's content, so the two are mixed in the same vector; defined for any length, but a model does not automatically work well past the lengths it was trained on |
+# | rotary embeddings, RoPE (Su et al., 2021; most recent large language models) | rotate queries and keys instead of adding a vector: attention scores depend only on relative positions; no parameters | a little more work inside every attention layer; long-context extrapolation still needs care |
+#
+# (A common presentation lists "complex" as the con of sin/cos: it is three lines of code, as you
+# will see. The real cons are the ones above.)
+
+# %% [markdown]
+# ## 3. The sinusoidal encoding (~30 min)
 #
 # **Theory hint.** Vaswani et al. (§3.5) give every position $pos$ a vector of $d_{model}$
 # numbers, in pairs $(2i, 2i+1)$, $i = 0, 1, \dots$:
 # $$PE_{(pos,\,2i)} = \sin\!\left(\frac{pos}{10000^{2i/d_{model}}}\right), \qquad
 #   PE_{(pos,\,2i+1)} = \cos\!\left(\frac{pos}{10000^{2i/d_{model}}}\right).$$
 # Positions start at $pos = 0$. Each pair is one wave with angular frequency
-# $\omega_i = 1/10000^{2i/d_{model}}$: the first pair changes fast (wavelength $2\pi$ positions),
-# the last ones slowly (wavelengths growing geometrically up to almost $10000 \cdot 2\pi$).
+# $\omega_i = 1/10000^{2i/d_{model}}$: the first pair ($\omega_0 = 1$) changes fast, the last
+# ones slowly — each pair is $10000^{2/d_{model}}$ times slower than the one before it.
 # Fast waves distinguish neighbours; slow waves tell the beginning of a long text from its end.
-# (The seed notes print the cosine with a minus sign: the paper has $+\cos$.)
+# (Some presentations print the cosine with a minus sign: the paper has $+\cos$.)
 #
 # **Real-world example — clock hands, or a unique address.** A clock shows the time with hands
 # turning at different speeds: the seconds hand tells you the time precisely but repeats every
@@ -366,9 +401,9 @@ for t in (0, 4, 50, 500):
 # | 2 | [0.91, −0.42, 0.02, 1.00] |
 # | 3 | [0.14, −0.99, 0.03, 1.00] |
 #
-# Each position has a unique pattern, like a fingerprint. (The seed's version of this table is
-# wrong from position 2 on: $\cos 2 = -0.42$, not $0.42$, and the third and fourth numbers
-# belong to the slow hand, which has barely moved.)
+# Each position has a unique pattern, like a fingerprint. (A version of this table that circulates
+# in course notes is wrong from position 2 on: $\cos 2 = -0.42$, not $0.42$, and the third and
+# fourth numbers belong to the slow hand, which has barely moved.)
 #
 # ### Exercise 2 — the sinusoidal positional encoding (5 points)
 # Implement the formula for all positions at once with NumPy broadcasting (a loop is fine too).
@@ -409,6 +444,10 @@ def sinusoidal_positional_encoding(max_len, d_model):
 # Try it: compare with the table above
 print(sinusoidal_positional_encoding(4, 4))
 print(sinusoidal_positional_encoding(3, 5))   # odd d_model: the last column is a sine
+
+# %% tags=["claim"]
+_clock_table = np.array([[0.00, 1.00, 0.00, 1.00], [0.84, 0.54, 0.01, 1.00], [0.91, -0.42, 0.02, 1.00], [0.14, -0.99, 0.03, 1.00]])
+assert np.allclose(sinusoidal_positional_encoding(4, 4), _clock_table, atol=0.006), f"the clock table must match PE(4, 4), got\n{sinusoidal_positional_encoding(4, 4)}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_shape_and_position_zero", "points": 1}
 """The encoding has shape (max_len, d_model) and position 0 is [0, 1, 0, 1, ...]."""
@@ -512,14 +551,19 @@ im = axes[0].imshow(PE, cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
 axes[0].set(xlabel="dimension j", ylabel="position pos", title="Sinusoidal encoding, d_model = 64")
 fig.colorbar(im, ax=axes[0])
 for j in (0, 4, 10, 20, 40):
-    axes[1].plot(PE[:, j], label=f"dim {j} (wavelength {2 * np.pi * 10000 ** ((j - j % 2) / 64):.0f})")
+    axes[1].plot(PE[:, j], label=f"dim {j} (ω = {10000 ** (-(j - j % 2) / 64):.3g})")
 axes[1].set(xlabel="position pos", ylabel="PE[pos, j]", title="A few dimensions: fast to slow")
 axes[1].legend(fontsize=7, loc="lower left")
 plt.tight_layout()
 plt.show()
 
+# %% tags=["claim"]
+_fast = np.abs(np.diff(PE[:, :4], axis=0)).mean()     # row-to-row change of the two fastest pairs
+_slow = np.abs(np.diff(PE[:, 48:], axis=0)).mean()    # ... of the slowest 8 pairs
+assert _fast > 50 * _slow, f"text says the left columns oscillate while the right ones barely change: mean step {_fast:.3g} vs {_slow:.3g}"
+
 # %% [markdown]
-# ## 4. The properties, proved by computation
+# ## 4. The properties, proved by computation (~30 min)
 #
 # **Every position is distinct.** The smallest distance between two different positions:
 
@@ -528,9 +572,14 @@ PE_long = sinusoidal_positional_encoding(1000, 64)
 sq = np.sum(PE_long ** 2, axis=1)
 dist2 = sq[:, None] + sq[None, :] - 2 * PE_long @ PE_long.T       # squared distances (1000, 1000)
 np.fill_diagonal(dist2, np.inf)
-print(f"smallest distance between two of 1000 positions: {np.sqrt(dist2.min()):.3f}")
-print(f"every row has the same norm sqrt(d_model/2) = {np.sqrt(32):.3f}:",
-      np.allclose(np.linalg.norm(PE_long, axis=1), np.sqrt(32)))
+min_distance = np.sqrt(dist2.min())
+print(f"smallest distance between two of 1000 positions: {min_distance:.3f}")
+same_norm = np.allclose(np.linalg.norm(PE_long, axis=1), np.sqrt(32))
+print(f"every row has the same norm sqrt(d_model/2) = {np.sqrt(32):.3f}:", same_norm)
+
+# %% tags=["claim"]
+assert min_distance > 0.5, f"text says every position is distinct: smallest distance {min_distance:.3g}, expected clearly > 0"
+assert same_norm, "text says every row has norm sqrt(d_model/2)"
 
 # %% [markdown]
 # **A shift is a rotation.** This is the property Vaswani et al. give as their motivation: "for
@@ -587,7 +636,7 @@ def relative_position_matrix(k, d_model):
 M3 = relative_position_matrix(3, 8)
 PE8 = sinusoidal_positional_encoding(20, 8)
 print(M3)
-print("PE[3:] == PE[:-3] @ M.T ?", np.allclose(PE8[3:], PE8[:-3] @ M3.T))
+print("PE[3:] == PE[:-3] @ M.T ?", np.allclose(PE8[3:], PE8[:-3] @ M3.T))   # uses your Exercise 2 too: if False, check its tests first
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_block_diagonal_rotation", "points": 1}
 """relative_position_matrix is (d_model, d_model), block-diagonal with 2x2 rotation blocks, and M_0 = I."""
@@ -651,8 +700,9 @@ assert _M.shape == (4, 4), f"even d_model must still work, got shape {_M.shape}"
 # %% [markdown]
 # **Dot products depend only on the offset.** For even $d_{model}$,
 # $PE_{p} \cdot PE_{p+k} = \sum_i \left(\sin\omega_i p\,\sin\omega_i (p+k) + \cos\omega_i p\,\cos\omega_i (p+k)\right)
-# = \sum_i \cos(\omega_i k)$: no $p$ left. (Equivalently, $PE_p\cdot PE_{p+k} = PE_p^\top M_k PE_p$ and
-# each rotation keeps lengths.) The matrix of all dot products is constant along every diagonal;
+# = \sum_i \cos(\omega_i k)$: no $p$ left. (Equivalently, $PE_p\cdot PE_{p+k} = PE_p^\top M_k PE_p$, and
+# a rotation by $\phi$ changes the direction of any unit vector by exactly $\phi$, so each pair
+# contributes $\cos\phi$ wherever it starts.) The matrix of all dot products is constant along every diagonal;
 # it is largest at offset 0 ($d_{model}/2$) and, with some ripples, falls off with the distance:
 # nearby positions look alike.
 
@@ -671,6 +721,12 @@ axes[1].legend()
 plt.tight_layout()
 plt.show()
 
+# %% tags=["claim"]
+assert spread < 1e-9, f"text says PE[p].PE[p+k] does not depend on p: largest variation along a diagonal {spread:.3g}"
+assert np.all(G.argmax(axis=1) == np.arange(len(G))) and np.isclose(G[0, 0], 32), "text says the dot product is largest at offset 0, where it is d_model/2 = 32"
+assert G[0, 1] > G[0, 5:].max() and G[0, :10].mean() > G[0, 50:].mean() + 5, f"text says the dot product falls off with the distance: {G[0, :10].round(1)} ... {G[0, 50:].mean():.1f}"
+assert np.allclose(G[0, :60], G[40, 40:]), "text says the curve is the same from any start"
+
 # %% [markdown]
 # **Bounded, for any length.** Every entry is a sine or cosine, so every value lies in
 # $[-1, 1]$ and every row has norm $\sqrt{d_{model}/2}$ — at position 10 or at position
@@ -680,6 +736,9 @@ plt.show()
 far = sinusoidal_positional_encoding(200_000, 16)[[10, 100_000, 199_999]]
 print("max |value| at positions 10, 100000, 199999:", np.abs(far).max(axis=1))
 print("norms:", np.linalg.norm(far, axis=1), " (sqrt(8) =", round(math.sqrt(8), 3), ")")
+
+# %% tags=["claim"]
+assert np.abs(far).max() <= 1.0 and np.allclose(np.linalg.norm(far, axis=1), math.sqrt(8)), f"text says values stay in [-1, 1] with norm sqrt(8): {np.abs(far).max(axis=1)}, {np.linalg.norm(far, axis=1)}"
 
 # %% [markdown]
 # **Positions break the symmetry.** Back to the sentence pair: add the encodings to the
@@ -692,29 +751,42 @@ def with_positions(X):
 out_a = attend(with_positions(embed(sent_a)))
 out_b = attend(with_positions(embed(sent_b)))
 print("'mouse' as object vs subject, same output now?", np.allclose(out_a[4], out_b[1]))
-print("gap of attention applied after adding positions:",
-      equivariance_gap(lambda X: attend(with_positions(X)), embed(sent_a), perm_ab))
+gap_with_positions = equivariance_gap(lambda X: attend(with_positions(X)), embed(sent_a), perm_ab)
+print("gap of attention applied after adding positions:", gap_with_positions)
+
+# %% tags=["claim"]
+assert not np.allclose(out_a[4], out_b[1]), "text says positions break the symmetry: 'mouse' must now get different outputs"
+assert gap_with_positions > 0.1, f"text says the gap is no longer 0 with positions, got {gap_with_positions:.3g}"
 
 # %% [markdown]
-# **Rotary embeddings (RoPE) — the same rotation, used differently.** Most recent large
+# ## Going further: rotary embeddings, the same rotation used differently (~12 min, optional)
+#
+# Most recent large
 # language models (GPT-NeoX, PaLM, LLaMA and their successors) do not add anything to the
 # embeddings. Instead, RoFormer (Su et al., 2021) *rotates* each query and key by its position,
 # with block rotations like yours (same frequencies; RoFormer turns the other way, which changes
 # nothing here): $\tilde q_m = M_m q$, $\tilde k_n = M_n k$. Rotations compose and
 # preserve dot products, so
 # $\tilde q_m \cdot \tilde k_n = q^\top M_m^\top M_n k = q^\top M_{n-m} k$: the attention score
-# depends only on the **relative** position $n - m$, in every layer. Check it with your
+# depends only on the **relative** position $n - m$, in every layer (and on its sign: a key 3
+# positions *before* the query is not the same as one 3 positions after). Check it with your
 # function:
 
 # %%
 rng = np.random.default_rng(3)
 q, k = rng.normal(size=8), rng.normal(size=8)
 rope = lambda x, pos: relative_position_matrix(pos, 8) @ x        # rotate a query or key by its position
+rope_scores = {}
 for m, n in [(2, 5), (10, 13), (500, 503), (7, 4)]:
-    print(f"query at {m:3d}, key at {n:3d} (offset {n - m:+d}): score {rope(q, m) @ rope(k, n):+.6f}")
+    rope_scores[m, n] = rope(q, m) @ rope(k, n)
+    print(f"query at {m:3d}, key at {n:3d} (offset {n - m:+d}): score {rope_scores[m, n]:+.6f}")
+
+# %% tags=["claim"]
+assert np.allclose(rope_scores[2, 5], [rope_scores[10, 13], rope_scores[500, 503]], atol=1e-9), f"text says the score depends only on the offset: {rope_scores}"
+assert abs(rope_scores[7, 4] - rope_scores[2, 5]) > 0.1, f"text says offsets -3 and +3 give different scores: {rope_scores}"
 
 # %% [markdown]
-# ## 5. Learned positional embeddings
+# ## 5. Learned positional embeddings (~25 min)
 #
 # **Theory hint.** The alternative the paper tried (§3.5): let the model *learn* one vector per
 # position, a table of shape `(max_len, d_model)` trained like the word embeddings. BERT
@@ -776,6 +848,9 @@ try:
     lpe(torch.randn(1, 17, 8))
 except ValueError as e:
     print("ValueError:", e)
+
+# %% tags=["claim"]
+assert sum(p.numel() for p in lpe.parameters()) == 128, "the comment says 16 * 8 = 128 parameters"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_has_a_position_table", "points": 1}
 """LearnedPositionalEmbedding is an nn.Module holding an nn.Embedding(max_len, d_model), its only parameters."""
@@ -872,15 +947,11 @@ else:
 # positional embeddings instead of sinusoids (Table 3, row (E)): development-set BLEU 25.7
 # against 25.8, perplexity 4.92 against 4.92 — "nearly identical results". They kept the
 # sinusoids "because it may allow the model to extrapolate to sequence lengths longer than the
-# ones encountered during training": a hope, which the paper did not test. You have seen both
-# sides of it: the sinusoidal formula gives well-behaved vectors for any position, while the
-# learned table has none past `max_len` (your `ValueError`). But defined is not the same as
-# useful: later measurements (Press et al., 2022) found that sinusoidal models degrade quickly
-# past their training length too — one motivation for relative schemes such as rotary
-# embeddings.
+# ones encountered during training". Ask both kinds for sequences of 100, 512 and 600 positions:
 
 # %%
 lpe = LearnedPositionalEmbedding(max_len=512, d_model=16)
+length_demo = {}
 for T in (100, 512, 600):
     try:
         lpe(torch.zeros(1, T, 16))
@@ -888,7 +959,12 @@ for T in (100, 512, 600):
     except ValueError:
         learned = "ValueError: no vector"
     sinus = sinusoidal_positional_encoding(T, 16)
+    length_demo[T] = (learned, sinus.shape, np.abs(sinus).max())
     print(f"T = {T}: learned -> {learned:22s} sinusoidal -> shape {sinus.shape}, max |value| {np.abs(sinus).max():.2f}")
+
+# %% tags=["claim"]
+assert [length_demo[T][0] for T in (100, 512, 600)] == ["ok", "ok", "ValueError: no vector"], f"text: the learned table has no vector past max_len = 512: {length_demo}"
+assert all(length_demo[T][1] == (T, 16) and length_demo[T][2] <= 1.0 for T in length_demo), f"text: the sinusoids are defined and bounded for every length: {length_demo}"
 
 # %% [markdown]
 # ### Question — learned or sinusoidal? (2 points, graded by hand)
@@ -912,9 +988,17 @@ for T in (100, 512, 600):
 # limit in (c) (1 pt).
 
 # %% [markdown]
-# ## 6. Concept quiz (5 points)
+# **Defined is not the same as useful.** The paper's reason for keeping the sinusoids was a hope,
+# which it did not test. You have seen both sides of it: the sinusoidal formula gives
+# well-behaved vectors for any position, while the learned table has none past `max_len` (your
+# `ValueError`). But later measurements (Press et al., 2022) found that sinusoidal models
+# degrade quickly past their training length too — one motivation for relative schemes such as
+# rotary embeddings.
+
+# %% [markdown]
+# ## 6. Concept quiz (5 points, ~10 min)
 #
-# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# Quick questions on this part's ideas, one point each. Answer each
 # in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
 # letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
 # answer only tells you whether your answer has the right *form*; whether it is right is checked
@@ -988,9 +1072,9 @@ assert quiz_pe_combined.strip().upper() == "D", "Vaswani et al. 3.4-3.5: the enc
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Question 4.** The wavelengths form a geometric progression from $2\pi$ to $10000 \cdot 2\pi$ (§3.5). What is
-# the wavelength, in positions, of the fastest pair, dimensions 0 and 1 ($i = 0$)? Two decimals are
-# enough.
+# **Question 4.** Dimensions 0 and 1 ($i = 0$) are the fastest pair of the sinusoidal encoding. What is
+# their wavelength: after how many positions does $PE_{(pos,\,0)}$ repeat? Work it out from the formula
+# (a number of positions, not an angular frequency); two decimals are enough.
 
 # %% nbgrader={"solution": true, "grade_id": "quiz_fastest_wavelength"}
 quiz_fastest_wavelength = None  # a number
@@ -1034,7 +1118,8 @@ assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for 
 # 2. The transformer **adds** a position vector to each (√d_model-scaled) word embedding.
 # 3. Sinusoidal encoding: $PE_{(pos,2i)} = \sin(pos/10000^{2i/d_{model}})$,
 #    $PE_{(pos,2i+1)} = \cos(pos/10000^{2i/d_{model}})$, interleaved, positions from 0:
-#    waves from fast to slow, like clock hands.
+#    waves from fast to slow (wavelengths from $2\pi$ up to almost $10000 \cdot 2\pi$ positions),
+#    like clock hands.
 # 4. Its properties, which you computed: every position distinct; bounded for any length; a
 #    shift by $k$ is a block-diagonal rotation $M_k$ ($PE_{pos+k} = M_k PE_{pos}$); dot products
 #    depend only on the offset.
@@ -1052,5 +1137,6 @@ assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for 
 # | Vaswani et al. (2017), §3.5 *Positional Encoding* and §3.4 *Embeddings and Softmax*, Table 3 row (E) | the formula, the wavelengths from $2\pi$ to $10000 \cdot 2\pi$, the relative-position argument you proved, the $\sqrt{d_\text{model}}$ scaling, learned vs sinusoidal |
 # | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "Positional Embeddings" | learned position embeddings as BERT uses them (your Exercise 4), and the book's notes on sinusoidal and relative positions |
 # | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Representing The Order of The Sequence Using Positional Encoding" | pictures of the encoding; note the post's own update: its first figure puts the sines and the cosines in two halves (the Tensor2Tensor code) instead of interleaving them as the paper's formula does |
-# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn) | the place of positions in the architecture only: the chapter does not derive the sine/cosine encoding (the seed says it does) |
+# | Mehreen Saeed, "A Gentle Introduction to Positional Encoding in Transformer Models, Part 1" (Machine Learning Mastery, 2022) | a second, slower walk through the formula, a from-scratch NumPy version with loops, and plots of the waves and of the whole encoding matrix. Its formula is the paper's, written with $k$ for $pos$, $d$ for $d_{model}$ and $n$ for 10000; but its small worked example sets $n = 100$, so its numbers are not the paper's (nor yours), and its loop over $i < d/2$ leaves the last column at 0 for an odd $d$ |
+# | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn) | the place of positions in the architecture only: the chapter does not derive the sine/cosine encoding |
 # | Su et al. (2021), *RoFormer* | rotary embeddings: the rotation property of Part 4 applied to queries and keys |
