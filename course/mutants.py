@@ -4,10 +4,15 @@ The catalogue is data, one file per part: lessons/mutants/<part>.py defines
 - MUTANTS: realistic wrong answers; each must lose points in at least one test cell of an
   exercise whose solution cell it changes (and, if it lists "fails", in exactly those cells);
 - ALTERNATIVES: correct answers written differently; each must get every autograded point.
-On top of the catalogue, three generic mutants are made for every graded function and class
-(the solution wrapped so that it returns zeros of the right shape, returns its first input, or
-returns an object whose ==, <=, abs and - always "agree"); GENERIC_SKIPS below says where one
-is meaningless, and why.
+On top of the catalogue, generic mutants are made for every graded name. A graded function or
+class is wrapped so that it returns zeros of the right shape, returns its first input, returns an
+object whose ==, <=, abs and - always "agree", returns the right values in the wrong type (NumPy
+for torch and back, a float for an int) or the wrong dtype (float32 for float64 and back, 0/1 for
+booleans), or ignores one of its arguments (one mutant per argument of the function, of a class's
+__init__ and of its forward: the argument's default is used, or, for a required argument, the
+value it had on the first call). A plain answer (a number, a multiple-choice letter, True/False)
+is answered off by one (the next integer or letter, the other truth value) and in the wrong unit
+(a number times 1000). GENERIC_SKIPS below says where one is meaningless, and why.
 
 Everything is graded through nbgrader (course/grade.py, sandboxed) in a throwaway course. To stay
 fast, mutants whose exercises cannot see each other (no test cell of one reaches, through the
@@ -37,12 +42,21 @@ HELP = ("mutation testing: every catalogued mistake must lose points, every corr
         "must get full marks (lessons/mutants/)")
 MUTANT_LESSONS = LESSONS / "mutants"
 
-GENERIC_KINDS = ("zeros", "first_input", "liar")
+GENERIC_KINDS = ("zeros", "first_input", "liar", "wrong_type", "wrong_dtype")
 GENERIC_ABOUT = {
     "zeros": "returns the expected structure and shape, filled with zeros",
     "first_input": "returns its first input unchanged (in place of the first output)",
     "liar": "returns an object whose ==, <=, abs and - always agree with the expected answer",
+    "wrong_type": ("returns the right values in the wrong type (NumPy for torch and back, a float for an int, "
+                   "a 1-element array for a float)"),
+    "wrong_dtype": ("returns the right values in the wrong dtype (float32 for float64 and back, 0/1 for booleans, "
+                    "int32 for an int)"),
+    "ignores": "ignores its argument `{arg}` (uses its default, or the value of the first call)",
+    "off_by_one": "answers off by one (the next integer or letter, the other truth value)",
+    "unit": "answers in the wrong unit (the number times 1000)",
 }
+IGNORE = "ignores_"   # the kind of the mutant that ignores argument <arg> is "ignores_<arg>"
+DATA_KINDS = ("off_by_one", "unit")
 # (part, graded name, kind) -> why that generic mutant is not made. Everything else is made.
 _NUMBER = ("returns a Python number compared with ==; an object whose == always answers True can only be "
            "written on purpose, and `course grade` puts any __eq__ overload on its review list (course/scan.py)")
@@ -81,8 +95,37 @@ class _MutLiar:
     __hash__ = object.__hash__
 
 
+def _mut_retype(out, kind):
+    """The same values in another type (wrong_type) or dtype (wrong_dtype)."""
+    import torch as _mut_torch
+    if isinstance(out, tuple):
+        return tuple(_mut_retype(o, kind) for o in out)
+    if isinstance(out, bool) or isinstance(out, _mut_np.bool_):
+        return int(out) if kind == "wrong_type" else _mut_np.float64(out)
+    if isinstance(out, (int, _mut_np.integer)):
+        return float(out) if kind == "wrong_type" else _mut_np.int32(out)
+    if isinstance(out, (float, _mut_np.floating)):
+        return _mut_np.asarray([out]) if kind == "wrong_type" else _mut_np.float32(out)
+    if isinstance(out, _mut_torch.Tensor):
+        if kind == "wrong_type":
+            return out.detach().cpu().numpy()
+        swap = {{_mut_torch.float32: _mut_torch.float64, _mut_torch.float64: _mut_torch.float32,
+                 _mut_torch.bool: _mut_torch.float32}}
+        return out.to(swap.get(out.dtype, _mut_torch.float32))
+    if isinstance(out, (_mut_np.ndarray, list)):
+        a = _mut_np.asarray(out)
+        if kind == "wrong_type":
+            return _mut_torch.from_numpy(_mut_np.ascontiguousarray(a)) if isinstance(out, _mut_np.ndarray) else a
+        swap = {{_mut_np.dtype("float64"): _mut_np.float32, _mut_np.dtype("float32"): _mut_np.float64,
+                 _mut_np.dtype("bool"): _mut_np.int64}}
+        return a.astype(swap.get(a.dtype, _mut_np.float64))
+    return out
+
+
 def _mut_transform(out, first):
     kind = {kind!r}
+    if kind in ("wrong_type", "wrong_dtype"):
+        return _mut_retype(out, kind)
     if kind == "liar":
         return tuple(_MutLiar() for _ in out) if isinstance(out, tuple) else _MutLiar()
     if kind == "first_input":
@@ -123,6 +166,57 @@ def _mut_{name}_forward(self, *args, **kwargs):
 
 {name}.forward = _mut_{name}_forward
 '''
+
+
+# Ignoring argument {arg}: the wrapper calls the solution without it (its default applies) or, for a
+# required argument, with the value it had on the first call.
+_IGNORE_PRELUDE = '''
+# ---- generic mutant (ignores {arg!r}) added by `python -m course mutants` ----
+import inspect as _mut_inspect
+
+
+def _mut_ignore(fn, arg, args, kwargs, first):
+    sig = _mut_inspect.signature(fn)
+    bound = sig.bind(*args, **kwargs)
+    if sig.parameters[arg].default is not sig.parameters[arg].empty:
+        bound.arguments.pop(arg, None)
+    elif arg in bound.arguments:
+        first.setdefault(arg, bound.arguments[arg])
+        bound.arguments[arg] = first[arg]
+    return bound.args, bound.kwargs
+'''
+_IGNORE_FUNCTION = '''
+_mut_orig_{name}, _mut_first_{name} = {name}, {{}}
+
+
+def {name}(*args, **kwargs):
+    a, k = _mut_ignore(_mut_orig_{name}, {arg!r}, args, kwargs, _mut_first_{name})
+    return _mut_orig_{name}(*a, **k)
+'''
+_IGNORE_METHOD = '''
+_mut_orig_{name}_{method}, _mut_first_{name}_{method} = {name}.{method}, {{}}
+
+
+def _mut_{name}_{method}(self, *args, **kwargs):
+    a, k = _mut_ignore(_mut_orig_{name}_{method}, {arg!r}, (self,) + args, kwargs, _mut_first_{name}_{method})
+    return _mut_orig_{name}_{method}(*a, **k)
+
+
+{name}.{method} = _mut_{name}_{method}
+'''
+# A plain answer, changed after the student's cell set it.
+_DATA = {"off_by_one": '''
+# ---- generic mutant (off by one) added by `python -m course mutants` ----
+if isinstance({name}, bool):
+    {name} = not {name}
+elif isinstance({name}, str):
+    {name} = chr(ord({name}.strip().upper()) + 1)
+else:
+    {name} = {name} + 1
+''', "unit": '''
+# ---- generic mutant (wrong unit) added by `python -m course mutants` ----
+{name} = {name} * 1000
+'''}
 
 
 def add_arguments(parser):
@@ -235,9 +329,67 @@ def graded_names(source: str) -> list[tuple[str, str]]:
             if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")]
 
 
+def arguments(source: str, name: str) -> list[tuple[str | None, str]]:
+    """(method or None, argument) for every argument a graded function, or a class's __init__ and
+    forward, takes (self, *args and **kwargs excepted)."""
+    def args_of(fn):
+        a = fn.args
+        return [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs if x.arg != "self"]
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return [(None, a) for a in args_of(node)]
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return [(f.name, a) for f in node.body if isinstance(f, ast.FunctionDef)
+                    and f.name in ("__init__", "forward") for a in args_of(f)]
+    return []
+
+
+def _constant(node):
+    """The value of an expression made of literals and arithmetic only, else None."""
+    if not all(isinstance(n, (ast.Expression, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop))
+               for n in ast.walk(ast.Expression(node))):
+        return None
+    try:
+        return eval(compile(ast.Expression(node), "<answer>", "eval"), {"__builtins__": {}})
+    except Exception:
+        return None
+
+
+def plain_answers(source: str) -> list[tuple[str, object]]:
+    """(name, value) of every name a data cell sets last to a literal (evaluated), in order; value None
+    when the last value is computed at run time."""
+    last = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    last[target.id] = _constant(node.value)
+    return list(last.items())
+
+
+def data_kinds(value) -> tuple[list[str], str]:
+    """(generic kinds that make sense for a plain answer, why the others do not)."""
+    if isinstance(value, bool):
+        return ["off_by_one"], "a truth value has no unit"
+    if isinstance(value, (int, float)):
+        return ["off_by_one", "unit"], ""
+    if isinstance(value, str) and len(value.strip()) == 1 and value.strip().isalpha():
+        return ["off_by_one"], "a multiple-choice letter has no unit"
+    return [], ("computed at run time or not a number, letter or truth value (a table, a list, a tuple): "
+                "its catalogue entries change it by hand")
+
+
 def generic_cases(part: str, source_nb) -> tuple[list[Case], list[tuple[str, str, str, str]]]:
     """The generic mutants of a part, and (cell, name, kind, reason) for every one not made."""
     cases, skipped = [], []
+
+    def make(gid, name, kind, source, about):
+        reason = GENERIC_SKIPS.get((part, name, kind))
+        if reason:
+            skipped.append((gid, name, kind, reason))
+        else:
+            cases.append(Case(part, "mutant", f"{name}:{kind}", about, {gid: source}, generic=True))
+
     for cell in source_nb.cells:
         m = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not m.get("solution"):
@@ -245,17 +397,24 @@ def generic_cases(part: str, source_nb) -> tuple[list[Case], list[tuple[str, str
         gid, source = m["grade_id"], democlass.solution_text(cell)
         names = graded_names(source)
         if not names:
-            skipped.append((gid, gid, "all", "no function or class: the cell holds data answers"))
+            for name, value in plain_answers(source):
+                kinds, why = data_kinds(value)
+                for kind in DATA_KINDS:
+                    if kind in kinds:
+                        make(gid, name, kind, source.rstrip() + "\n" + _DATA[kind].format(name=name),
+                             GENERIC_ABOUT[kind])
+                    else:
+                        skipped.append((gid, name, kind, why))
         for name, what in names:
             for kind in GENERIC_KINDS:
-                reason = GENERIC_SKIPS.get((part, name, kind))
-                if reason:
-                    skipped.append((gid, name, kind, reason))
-                    continue
                 wrap = (_WRAP_CLASS if what == "class" else _WRAP_FUNCTION).format(name=name)
-                cases.append(Case(part, "mutant", f"{name}:{kind}", GENERIC_ABOUT[kind],
-                                  {gid: source.rstrip() + "\n" + _GENERIC_PRELUDE.format(kind=kind) + wrap},
-                                  generic=True))
+                make(gid, name, kind, source.rstrip() + "\n" + _GENERIC_PRELUDE.format(kind=kind) + wrap,
+                     GENERIC_ABOUT[kind])
+            for method, arg in arguments(source, name):
+                wrap = (_IGNORE_METHOD.format(name=name, method=method, arg=arg) if method
+                        else _IGNORE_FUNCTION.format(name=name, arg=arg))
+                make(gid, name, IGNORE + arg, source.rstrip() + "\n" + _IGNORE_PRELUDE.format(arg=arg) + wrap,
+                     GENERIC_ABOUT["ignores"].format(arg=arg))
     return cases, skipped
 
 

@@ -65,8 +65,9 @@ def test_catalogue_has_three_mistakes_and_two_alternatives_per_solution_cell(tmp
     assert total >= 60, f"the catalogue holds {total} mistakes, expected at least 60"
 
 
-def test_generic_mutants_wrap_every_graded_function_and_class(tmp_path):
-    """Every graded function and class gets the zeros, first-input and liar mutants, unless a recorded reason skips one."""
+def test_generic_mutants_cover_every_graded_name(tmp_path):
+    """Every graded function and class gets each generic kind and one ignored-argument mutant per argument,
+    every plain answer its off-by-one and unit mutants, unless a recorded reason skips one."""
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     missing = []
     for part in parts():
@@ -77,11 +78,27 @@ def test_generic_mutants_wrap_every_graded_function_and_class(tmp_path):
         skip = {(name, kind) for _, name, kind, reason in skipped if reason}
         for cell in nb.cells:
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-                for name, _ in mutants.graded_names(mutants.democlass.solution_text(cell)):
-                    for kind in mutants.GENERIC_KINDS:
-                        if f"{name}:{kind}" not in made and (name, kind) not in skip:
-                            missing.append(f"{part}/{name}:{kind}")
+                source = mutants.democlass.solution_text(cell)
+                names = mutants.graded_names(source)
+                wanted = [(name, kind) for name, _ in names for kind in mutants.GENERIC_KINDS]
+                wanted += [(name, mutants.IGNORE + arg) for name, _ in names for _, arg in mutants.arguments(source, name)]
+                if not names:
+                    wanted += [(name, kind) for name, _ in mutants.plain_answers(source) for kind in mutants.DATA_KINDS]
+                missing += [f"{part}/{n}:{k}" for n, k in wanted if f"{n}:{k}" not in made and (n, k) not in skip]
     assert not missing, f"generic mutants neither made nor skipped with a reason: {missing}"
+
+
+def test_generic_mutant_kinds_are_made_for_functions_classes_and_answers():
+    """A class's __init__ and forward arguments are found; plain answers are read as values, and get the kinds that fit."""
+    source = ("class Net:\n    def __init__(self, d_model, eps=1e-5):\n        pass\n    def forward(self, x, mask=None):\n"
+              "        return x\n")
+    assert mutants.arguments(source, "Net") == [("__init__", "d_model"), ("__init__", "eps"),
+                                                 ("forward", "x"), ("forward", "mask")]
+    answers = dict(mutants.plain_answers('quiz = None\nquiz = "C"\nsteps = 3 * 33\nflag = True\nrows = {"a": 1}\n'
+                                         'n = len([1])\n'))
+    assert answers == {"quiz": "C", "steps": 99, "flag": True, "rows": None, "n": None}, answers
+    assert [mutants.data_kinds(answers[k])[0] for k in ("quiz", "steps", "flag", "rows")] == \
+        [["off_by_one"], ["off_by_one", "unit"], ["off_by_one"], []]
 
 
 TINY_CATALOGUE = '''
@@ -108,7 +125,9 @@ def test_survivors_and_rejected_alternatives_fail_the_run(tiny_course, tmp_path)
     expected = {"subtracts": "caught", "wrong_only_for_huge_numbers": "survived",
                 "np_add": "accepted", "not_really_correct": "rejected",
                 "add:zeros": "caught", "add:first_input": "caught",
-                "add:liar": "survived"}  # np.allclose(liar, x) is True: the fixture's tests are fooled
+                "add:liar": "survived",  # np.allclose(liar, x) is True: the fixture's tests are fooled
+                "add:wrong_type": "survived", "add:wrong_dtype": "survived",  # its tests never look at types
+                "add:ignores_a": "caught", "add:ignores_b": "caught"}  # add(1, 2) first, then arrays
     assert verdicts == expected, f"verdicts {verdicts}, expected {expected}"
     assert not result.ok, "a run with a survivor and a rejected alternative must not be ok"
     table = _table(result)
