@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 1 — Why RNNs hit a wall, measured
 #
-# *Transformer Internals, part 1 of 6. Time: about 75 minutes.*
+# *Transformer Internals, part 1 of 6. Time: about 120 min core + 15 min going further (optional).*
 #
 # Before 2017, the standard neural network for text was the **recurrent neural network** (RNN):
 # it reads a sentence one word at a time and carries a running summary, the *hidden state*,
@@ -35,24 +35,47 @@
 # that runs silently passed. Some checks are hidden and run only when your work is graded, so
 # make your code correct in general, not just on the visible example. Questions marked
 # *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+# Each section's heading says about how long it takes a careful reader; sections titled
+# *Going further* are optional and ungraded.
 #
 # Conventions used in the whole course: arrays are row-major with the batch first (`X` has
 # shape `(..., T, d)`), and weights multiply on the right (`X @ W`).
 
 # %% nbgrader={"locked": true, "grade_id": "setup"}
+import statistics
 import time
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 np.set_printoptions(precision=4, suppress=True)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 torch.set_num_threads(2)
 
+
+def _rnn_step_problem():
+    """None if your rnn_step (Exercise 3) passes two quick checks, else what is wrong with it.
+
+    The tests of Exercise 4 call this to tell you when a failure comes from Exercise 3.
+    """
+    try:
+        h = np.asarray(rnn_step(np.array([1.0]), np.array([0.5]), np.array([[2.0]]), np.array([[1.0]]), np.array([-1.0])), dtype=float)
+        if not np.allclose(h, [np.tanh(1.5)]):
+            return f"gives {h} for its docstring example instead of [0.9051]"
+        h = np.asarray(rnn_step(np.zeros(2), np.array([1.0, 0.0]), np.zeros((2, 2)), np.array([[0.0, 0.5], [0.0, 0.0]]), np.zeros(2)), dtype=float)
+        if not np.allclose(h, [0.0, np.tanh(0.5)]):
+            return "does not compute h_prev @ W_hh (see test_rnn_step_recurrent_orientation)"
+        if np.shape(rnn_step(np.ones((2, 3)), np.ones((2, 4)), np.ones((3, 4)), np.eye(4), np.zeros(4))) != (2, 4):
+            return "gives the wrong shape for a batch (see test_rnn_step_shape)"
+    except Exception as exc:
+        return f"raises {type(exc).__name__}: {exc}"
+    return None
+
 # %% [markdown]
-# ## 1. The sequential processing problem
+# ## 1. The sequential processing problem (~18 min)
 #
 # **Theory hint.** An RNN processes a sequence one element at a time. At step $t$ it combines
 # the current word's vector $x_t$ with the previous hidden state $h_{t-1}$:
@@ -81,17 +104,20 @@ torch.set_num_threads(2)
 # | ... | ... | ... | ... |
 # | exam | 12 | ? | ? |
 #
-# Fill in the table as two Python dicts keyed by the step number 1, 2, ..., 12:
-# - `directly_needs[step]`: the step whose hidden state $h_{step}$ reads directly (an `int`),
-#   or `None` for step 1;
-# - `depends_on[step]`: the sorted list of **all** earlier steps whose words influence
-#   $h_{step}$ (a list of `int`s, `[]` for step 1). Example: `depends_on[2] == [1]`.
+# Fill in the table as two Python dicts with one key per step, the `int`s 1, 2, ..., 12:
+# - `directly_needs` (a `dict`): `directly_needs[step]` is the step whose hidden state
+#   $h_{step}$ reads directly (an `int`), or `None` for step 1;
+# - `depends_on` (a `dict`): `depends_on[step]` is the `list` of **all** earlier steps whose
+#   words influence $h_{step}$, as `int`s in increasing order (`[]` for step 1).
+#   Example: `depends_on[2] == [1]`.
 #
-# Then answer the seed's question: can an RNN process "passed" before it has processed
-# "assignments"? Set `passed_before_assignments` to `True` or `False`.
+# Then answer the classic question: can an RNN process "passed" before it has processed
+# "assignments"? Set `passed_before_assignments` to `True` or `False` (a `bool`).
 
 # %% nbgrader={"solution": true, "grade_id": "dependency_table"}
-# directly_needs = {1: None, 2: 1, ...}; depends_on = {1: [], 2: [1], ...}; passed_before_assignments = ...
+directly_needs = {}  # dict {step: int or None} for the steps 1..12, e.g. {1: None, 2: 1, ...}
+depends_on = {}  # dict {step: list of ints in increasing order} for the steps 1..12, e.g. {1: [], 2: [1], ...}
+passed_before_assignments = None  # True or False
 ### BEGIN SOLUTION
 words = "The student who studied hard and completed all assignments passed the exam".split()
 directly_needs = {step: (step - 1 if step > 1 else None) for step in range(1, len(words) + 1)}
@@ -107,22 +133,28 @@ for _step, _word in enumerate(_sentence, start=1):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dependency_table_direct", "points": 1}
 """directly_needs: each step reads only the hidden state of the step just before it."""
-assert sorted(directly_needs) == list(range(1, 13)), f"directly_needs needs the keys 1..12 (one per word), got {sorted(directly_needs)}"
-assert directly_needs[1] is None, f"'The' (step 1) needs no earlier hidden state: expected None, got {directly_needs[1]}"
-assert directly_needs[2] == 1, f"'student' (step 2) reads h_1: expected 1, got {directly_needs[2]}"
+import numbers
+assert isinstance(directly_needs, dict), f"directly_needs must be a dict {{step: step it reads}}, got {type(directly_needs).__name__}"
+assert set(directly_needs) == set(range(1, 13)), f"directly_needs needs the int keys 1..12 (one per word), got the keys {list(directly_needs)}"
+assert directly_needs[1] is None, f"'The' (step 1) needs no earlier hidden state: expected None, got {directly_needs[1]!r}"
+assert directly_needs[2] == 1, f"'student' (step 2) reads h_1: expected 1, got {directly_needs[2]!r}"
 ### BEGIN HIDDEN TESTS
 for _s in range(2, 13):
-    assert directly_needs[_s] == _s - 1, f"step {_s} reads the hidden state h_{_s - 1} directly, you wrote {directly_needs[_s]}"
+    assert directly_needs[_s] == _s - 1, f"step {_s} reads the hidden state h_{_s - 1} directly, you wrote {directly_needs[_s]!r}"
+    assert isinstance(directly_needs[_s], numbers.Integral) and not isinstance(directly_needs[_s], (bool, np.bool_)), \
+        f"write each step as an int, got {directly_needs[_s]!r} for step {_s}"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dependency_table_all", "points": 1}
 """depends_on: each hidden state depends on every earlier word, through the chain of states."""
-assert sorted(depends_on) == list(range(1, 13)), f"depends_on needs the keys 1..12 (one per word), got {sorted(depends_on)}"
-assert list(depends_on[1]) == [] and list(depends_on[2]) == [1], f"expected depends_on[1] == [] and depends_on[2] == [1], got {depends_on[1]} and {depends_on[2]}"
+assert isinstance(depends_on, dict), f"depends_on must be a dict {{step: list of steps}}, got {type(depends_on).__name__}"
+assert set(depends_on) == set(range(1, 13)), f"depends_on needs the int keys 1..12 (one per word), got the keys {list(depends_on)}"
+assert depends_on[1] == [] and depends_on[2] == [1], f"expected the lists depends_on[1] == [] and depends_on[2] == [1], got {depends_on[1]!r} and {depends_on[2]!r}"
 ### BEGIN HIDDEN TESTS
 for _s in range(3, 13):
     assert sorted(depends_on[_s]) == list(range(1, _s)), (
         f"h_{_s} depends on the words of steps {list(range(1, _s))} (h_{_s - 1} carries all of them), you wrote {depends_on[_s]}")
+    assert depends_on[_s] == list(range(1, _s)), f"depends_on[{_s}] must be a list in increasing order, got {depends_on[_s]!r}"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_passed_before_assignments", "points": 1}
@@ -140,14 +172,15 @@ assert not passed_before_assignments, "h_10 ('passed') is computed from h_9 ('as
 #
 # *Think: you have 12 GPUs, one per word of the sentence above. GPU $k$ computes the
 # representation of word $k$, and a GPU can start only when everything its word depends on has
-# been computed.* Answer with integers:
+# been computed.* Answer with whole numbers:
 # - `gpus_rnn`: the largest number of GPUs that can be busy **at the same time** when the
 #   representation is the RNN's hidden state $h_k$;
 # - `gpus_attention`: the same number when the representation is the output of one
 #   self-attention layer, in which every word looks directly at all 12 input words (Part 2).
 
 # %% nbgrader={"solution": true, "grade_id": "gpus"}
-# gpus_rnn = ...; gpus_attention = ...
+gpus_rnn = None  # a whole number from 1 to 12
+gpus_attention = None  # a whole number from 1 to 12
 ### BEGIN SOLUTION
 gpus_rnn = 1
 gpus_attention = 12
@@ -177,7 +210,7 @@ assert gpus_attention == 12, f"each output of a self-attention layer needs only 
 # What if every word could look at **all** words at once instead?
 
 # %% [markdown]
-# ## 2. An RNN from scratch
+# ## 2. An RNN from scratch (~25 min)
 #
 # **Theory hint.** Shapes, with a batch of sequences first:
 #
@@ -228,6 +261,7 @@ print(rnn_step(_rng.normal(size=(2, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 
 _rng = np.random.default_rng(1)
 _W_xh, _W_hh, _b = _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), _rng.normal(size=4)
 _h = rnn_step(_rng.normal(size=(5, 3)), _rng.normal(size=(5, 4)), _W_xh, _W_hh, _b)
+assert isinstance(_h, np.ndarray), f"rnn_step must return a NumPy array (np.ndarray), got {type(_h).__module__}.{type(_h).__name__}"
 assert np.shape(_h) == (5, 4), f"batch of 5, d_in = 3, d_h = 4: expected shape (5, 4), got {np.shape(_h)}"
 _h = rnn_step(_rng.normal(size=3), _rng.normal(size=4), _W_xh, _W_hh, _b)
 assert np.shape(_h) == (4,), f"without a batch dimension: expected shape (4,), got {np.shape(_h)}"
@@ -235,7 +269,8 @@ assert np.shape(_h) == (4,), f"without a batch dimension: expected shape (4,), g
 for _lead, _din, _dh in [((2, 3), 5, 7), ((6,), 1, 2), ((), 8, 3)]:
     _h = rnn_step(_rng.normal(size=_lead + (_din,)), _rng.normal(size=_lead + (_dh,)),
                   _rng.normal(size=(_din, _dh)), _rng.normal(size=(_dh, _dh)), _rng.normal(size=_dh))
-    assert np.shape(_h) == _lead + (_dh,), f"expected shape {_lead + (_dh,)} for d_in = {_din}, d_h = {_dh}, got {np.shape(_h)}"
+    assert isinstance(_h, np.ndarray) and np.shape(_h) == _lead + (_dh,), \
+        f"expected an np.ndarray of shape {_lead + (_dh,)} for d_in = {_din}, d_h = {_dh}, got {type(_h).__name__} of shape {np.shape(_h)}"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_recurrent_orientation", "points": 1}
@@ -343,32 +378,43 @@ print(H_demo.shape)  # (2, 5, 4)
 print(H_demo[0])     # the 5 hidden states of the first sequence
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_shape", "points": 1}
-"""rnn_forward returns every hidden state h_1..h_T: shape (..., T, d_h)."""
+"""rnn_forward returns every hidden state h_1..h_T: an np.ndarray of shape (..., T, d_h)."""
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
 _rng = np.random.default_rng(5)
-_H = rnn_forward(_rng.normal(size=(2, 5, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), np.zeros(4))
+try:
+    _H = rnn_forward(_rng.normal(size=(2, 5, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), np.zeros(4))
+except Exception:
+    assert _why is None, f"rnn_forward failed, and your rnn_step {_why}: fix Exercise 3 first"
+    raise
 _hint = {(2, 4): " (only the last state?)", (2, 6, 4): " (h0 must not be part of the output)", (5, 2, 4): " (time axis must be -2)"}
+assert np.shape(_H) == (2, 5, 4) or _why is None, f"rnn_forward gives shape {np.shape(_H)}, and your rnn_step {_why}: fix Exercise 3 first"
 assert np.shape(_H) == (2, 5, 4), f"batch 2, T = 5, d_h = 4: expected shape (2, 5, 4), got {np.shape(_H)}" + _hint.get(np.shape(_H), "")
+assert isinstance(_H, np.ndarray), f"rnn_forward must return a NumPy array (np.ndarray), got {type(_H).__module__}.{type(_H).__name__}"
 ### BEGIN HIDDEN TESTS
 for _lead, _T, _din, _dh in [((), 6, 2, 3), ((3, 2), 4, 5, 7), ((1,), 1, 4, 2)]:
     _H = rnn_forward(_rng.normal(size=_lead + (_T, _din)), np.zeros(_lead + (_dh,)),
                      _rng.normal(size=(_din, _dh)), _rng.normal(size=(_dh, _dh)), np.zeros(_dh))
-    assert np.shape(_H) == _lead + (_T, _dh), f"expected shape {_lead + (_T, _dh)}, got {np.shape(_H)}"
+    assert isinstance(_H, np.ndarray) and np.shape(_H) == _lead + (_T, _dh), \
+        f"expected an np.ndarray of shape {_lead + (_T, _dh)}, got {type(_H).__name__} of shape {np.shape(_H)}"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_first_state", "points": 1}
 """The first output is h_1 = rnn_step(x_1, h0): the given h0 is used, and not returned."""
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(6)
 _X, _h0 = _rng.normal(size=(3, 4, 2)), _rng.normal(size=(3, 5))
 _W_xh, _W_hh, _b = _rng.normal(size=(2, 5)), _rng.normal(size=(5, 5)), _rng.normal(size=5)
 _H = np.asarray(rnn_forward(_X, _h0, _W_xh, _W_hh, _b))
 _h1 = np.asarray(rnn_step(_X[:, 0], _h0, _W_xh, _W_hh, _b))
-assert np.allclose(_H[:, 0], _h1), ("H[..., 0, :] must be h_1 = rnn_step(X[..., 0, :], h0, ...)"
+assert np.allclose(_H[:, 0], _h1), ("H[..., 0, :] must be h_1 = rnn_step(X[..., 0, :], h0, ...) with your rnn_step"
                                     + (" (you returned h0 first)" if np.allclose(_H[:, 0], _h0) else "")
                                     + (" (h0 was ignored: it must be the state before step 1)"
                                        if np.allclose(_H[:, 0], rnn_step(_X[:, 0], np.zeros_like(_h0), _W_xh, _W_hh, _b)) else ""))
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_is_causal", "points": 1}
 """h_t depends on x_1..x_t only; changing the first input changes the later states."""
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
 _rng = np.random.default_rng(7)
 _X, _h0 = _rng.normal(size=(2, 8, 3)), np.zeros((2, 4))
 _W = (_rng.normal(size=(3, 4)), 0.7 * _rng.normal(size=(4, 4)), _rng.normal(size=4))
@@ -380,17 +426,20 @@ assert np.allclose(_H[:, :5], _H2[:, :5]), "changing x_6..x_8 changed h_1..h_5: 
 _X3 = _X.copy()
 _X3[:, 0] += 1.0  # change step 1 only
 _H3 = np.asarray(rnn_forward(_X3, _h0, *_W))
+assert not np.allclose(_H[:, -1], _H3[:, -1]) or _why is None, f"changing x_1 did not change h_8, and your rnn_step {_why}: fix Exercise 3 first"
 assert not np.allclose(_H[:, -1], _H3[:, -1]), "changing x_1 did not change h_8: each state must be computed from the previous one"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_matches_torch", "points": 1}
-"""rnn_forward matches torch.nn.RNN loaded with the same weights (several shapes, batch dims, float32)."""
+"""rnn_forward runs the whole recurrence: it matches torch.nn.RNN with the same weights (or, if your rnn_step is wrong, the recurrence of your rnn_step)."""
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(8)
 _X, _h0 = _rng.normal(size=(2, 6, 3)), _rng.normal(size=(2, 4))
 _W_xh, _W_hh, _b = _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)) / 2, _rng.normal(size=4)
 _H = np.asarray(rnn_forward(_X, _h0, _W_xh, _W_hh, _b))
 for _t in range(1, 6):
     _step = np.asarray(rnn_step(_X[:, _t], _H[:, _t - 1], _W_xh, _W_hh, _b))
-    assert np.allclose(_H[:, _t], _step), f"H[..., {_t}, :] must be rnn_step(X[..., {_t}, :], H[..., {_t - 1}, :], ...)"
+    assert np.allclose(_H[:, _t], _step), f"H[..., {_t}, :] must be rnn_step(X[..., {_t}, :], H[..., {_t - 1}, :], ...) with your rnn_step"
 ### BEGIN HIDDEN TESTS
 def _torch_rnn(X, h0, W_xh, W_hh, b_h):
     """All hidden states of torch.nn.RNN (batch_first, tanh) with our weights; X (..., T, d_in)."""
@@ -408,19 +457,28 @@ for _lead, _T, _din, _dh in [((), 7, 3, 5), ((4,), 9, 6, 2), ((2, 3), 5, 4, 7), 
     _W_xh, _W_hh, _b = _rng.normal(size=(_din, _dh)), 1.5 * _rng.normal(size=(_dh, _dh)) / np.sqrt(_dh), _rng.normal(size=_dh)
     _ref = _torch_rnn(_X, _h0, _W_xh, _W_hh, _b)
     _got = np.asarray(rnn_forward(_X, _h0, _W_xh, _W_hh, _b), dtype=float)
-    assert _got.shape == _ref.shape and np.allclose(_got, _ref, rtol=1e-4, atol=1e-6), \
-        f"rnn_forward differs from torch.nn.RNN for X {_X.shape}, h0 {_h0.shape}, d_h = {_dh}"
     _got32 = np.asarray(rnn_forward(*(a.astype(np.float32) for a in (_X, _h0, _W_xh, _W_hh, _b))), dtype=float)
+    if _why is not None:  # credit for a right recurrence built on a wrong rnn_step
+        _h, _own = _h0, []
+        for _t in range(_T):
+            _h = np.asarray(rnn_step(_X[..., _t, :], _h, _W_xh, _W_hh, _b), dtype=float)
+            _own.append(_h)
+        _ref = np.stack(_own, axis=-2)
+    assert _got.shape == _ref.shape and np.allclose(_got, _ref, rtol=1e-4, atol=1e-6), \
+        (f"rnn_forward differs from torch.nn.RNN for X {_X.shape}, h0 {_h0.shape}, d_h = {_dh}" if _why is None else
+         f"rnn_forward is not the recurrence of your rnn_step for X {_X.shape}, and your rnn_step {_why}: fix Exercise 3 first")
     assert np.allclose(_got32, _ref, rtol=1e-4, atol=1e-4), "rnn_forward is wrong for float32 inputs"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 3. The cost of sequential processing, measured
+# ## 3. The cost of sequential processing, measured (~15 min)
 #
 # **Theory hint.** If positions did not depend on each other, all of them could be computed
-# at once by one big matrix product, which a GPU (or even the 2 cores running this notebook)
-# executes far more efficiently than many small ones. Think about how many operations you
-# could do at once if they did not depend on each other!
+# at once by one big matrix product. Even a single CPU core runs one big product far faster
+# than many small ones: every call pays a fixed overhead (Python, NumPy's dispatch), and a big
+# product keeps the core's vector units and caches busy. A GPU adds thousands of cores that
+# only big, independent pieces of work can use. Think about how many operations you could do
+# at once if they did not depend on each other!
 #
 # Vaswani et al. (2017, Table 1) compare layer types by three numbers, for sequence length
 # $n$ and representation size $d$:
@@ -439,36 +497,43 @@ for _lead, _T, _din, _dh in [((), 7, 3, 5), ((4,), 9, 6, 2), ((2, 3), 5, 4, 7), 
 #   — what an RNN would cost if its steps did not depend on each other;
 # - **attention-style:** the two big products of self-attention, $(XX^\top)X$ (scores, then the
 #   weighted sum; the softmax is left out — you build it in Part 2): one step, $O(T^2 d)$ work.
+#
+# So that the numbers do not depend on what else runs on the machine, NumPy is held to **one
+# thread** and we measure the **CPU time** of that thread (`time.thread_time`), taking the
+# median of 7 runs. Everything below therefore runs on one core: no parallel hardware helps
+# any of the three.
 
 # %%
-d = 64
+d = 32
 _rng = np.random.default_rng(0)
-W_xh_bench, W_hh_bench, b_bench = _rng.normal(size=(d, d)) / 8, _rng.normal(size=(d, d)) / 8, np.zeros(d)
-lengths = [16, 32, 64, 128, 256, 512]
+W_xh_bench, W_hh_bench, b_bench = _rng.normal(size=(d, d)) / 6, _rng.normal(size=(d, d)) / 6, np.zeros(d)
+lengths = [16, 32, 64, 128, 256, 512, 1024, 2048]
 
 
-def best_time(fn, repeats=3):
-    """Fastest of `repeats` runs of fn(), in seconds (the minimum is the least noisy estimate)."""
+def median_time(fn, repeats=7):
+    """Median CPU time of `repeats` runs of fn(), in seconds (CPU time of this thread only)."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.thread_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        times.append(time.thread_time() - start)
+    return statistics.median(times)
 
 
 timings = {"RNN loop (your rnn_forward)": [], "same work, one product": [], "attention-style (X Xᵀ) X": []}
-for T in lengths:
-    X_bench = _rng.normal(size=(T, d))
-    timings["RNN loop (your rnn_forward)"].append(best_time(lambda: rnn_forward(X_bench, np.zeros(d), W_xh_bench, W_hh_bench, b_bench)))
-    timings["same work, one product"].append(best_time(lambda: np.tanh(X_bench @ W_xh_bench + X_bench @ W_hh_bench + b_bench)))
-    timings["attention-style (X Xᵀ) X"].append(best_time(lambda: (X_bench @ X_bench.T) @ X_bench))
+with threadpool_limits(limits=1):  # one BLAS thread: a fair, repeatable comparison
+    for T in lengths:
+        X_bench = _rng.normal(size=(T, d))
+        timings["RNN loop (your rnn_forward)"].append(median_time(lambda: rnn_forward(X_bench, np.zeros(d), W_xh_bench, W_hh_bench, b_bench)))
+        timings["same work, one product"].append(median_time(lambda: np.tanh(X_bench @ W_xh_bench + X_bench @ W_hh_bench + b_bench)))
+        timings["attention-style (X Xᵀ) X"].append(median_time(lambda: (X_bench @ X_bench.T) @ X_bench))
+loop_ms, product_ms, attention_ms = (1e3 * np.array(ts) for ts in timings.values())
 
 flops = {"RNN (T steps)": [4 * T * d * d for T in lengths], "attention (1 step)": [4 * T * T * d for T in lengths]}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for name, ts in timings.items():
     axes[0].loglog(lengths, 1e3 * np.array(ts), "o-", label=name)
-axes[0].set(xlabel="sequence length T", ylabel="wall time (ms)", title=f"Measured time, d = {d}")
+axes[0].set(xlabel="sequence length T", ylabel="CPU time, one thread (ms)", title=f"Measured time, d = {d}")
 for name, f in flops.items():
     axes[1].loglog(lengths, f, "o-", label=name)
 axes[1].axvline(d, color="gray", ls=":", label="T = d")
@@ -480,35 +545,47 @@ for ax in axes:
 plt.tight_layout()
 plt.show()
 for i, T in enumerate(lengths):
-    print(f"T = {T:4d}: RNN loop {1e3 * timings['RNN loop (your rnn_forward)'][i]:7.3f} ms ({T} sequential steps), "
-          f"same work at once {1e3 * timings['same work, one product'][i]:6.3f} ms, "
-          f"attention-style {1e3 * timings['attention-style (X Xᵀ) X'][i]:7.3f} ms (1 step)")
+    print(f"T = {T:4d}: RNN loop {loop_ms[i]:7.3f} ms ({T} sequential steps), "
+          f"same work at once {product_ms[i]:6.3f} ms ({loop_ms[i] / product_ms[i]:4.1f}x faster), "
+          f"attention-style {attention_ms[i]:7.3f} ms (1 step)")
+
+# %% tags=["claim"]
+assert np.all(loop_ms > 4 * product_ms), f"the model answer says the loop is many (> 4) times slower than the same work in one product at every T: loop/product = {np.round(loop_ms / product_ms, 1)}"
+_growth = (loop_ms[-1] / loop_ms[0]) / (lengths[-1] / lengths[0])
+assert 0.5 < _growth < 2, f"the model answer says the loop's time grows in proportion to T: time ratio / length ratio = {_growth:.2f}, expected about 1"
+assert attention_ms[-1] / attention_ms[-3] > 8, f"the model answer says the attention-style time grows about like T^2 (x16 for 4x longer): got x{attention_ms[-1] / attention_ms[-3]:.1f} from T = {lengths[-3]} to {lengths[-1]}"
+assert attention_ms[0] < loop_ms[0] / 4, f"the model answer says attention-style is far faster than the loop for short sequences: {attention_ms[0]:.4f} ms vs loop {loop_ms[0]:.4f} ms at T = {lengths[0]}"
+assert attention_ms[-1] > 2 * loop_ms[-1], f"the model answer says attention-style is slower than the loop at the longest T: {attention_ms[-1]:.2f} ms vs loop {loop_ms[-1]:.2f} ms at T = {lengths[-1]}"
 
 # %% [markdown]
 # ### Question — what does the timing plot show? (2 points, graded by hand)
 # A popular claim: "a 100-word sequence takes an RNN 100 sequential steps and a transformer
 # 1 parallel step, so the transformer is 100 times faster." Using your measurements: (a) how do
 # the RNN loop and the "same work, one product" curves compare, and what explains the gap?
-# (b) How does the attention-style curve grow with $T$, and why? (c) Is "100× faster" right?
-# What does attention really save, and what does it cost?
+# (b) How does the attention-style curve grow with $T$, and why? How does it compare with the
+# loop for short and for long sequences? (c) Is "100× faster" right? What does attention
+# really save, and what does it cost?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_timing_plot", "points": 2}
 # **Model answer.** (a) Both do the same arithmetic ($O(T d^2)$), yet the loop is many times
-# slower and grows linearly with $T$: it makes $T$ small dependent calls, each paying Python and
-# library overhead and too small to keep the hardware busy, and step $t$ must wait for step
-# $t-1$. The single product does the same work in one large, parallelisable call. (b) The
-# attention-style product does $O(T^2 d)$ work, so its time grows roughly quadratically once
-# $T$ is large; beyond $T \approx d$ it does more arithmetic than the RNN and on this small
-# CPU it can even become slower than the loop. (c) No: what attention removes is the chain of
-# $T$ *sequential* operations ($O(n)$ → $O(1)$, Vaswani et al. Table 1), not work. The wall-time
-# gain depends on how much parallel hardware there is to absorb the $O(n^2 d)$ work, and on $n$
-# vs $d$; it is not simply 100×. (Also, a transformer that *generates* text still produces one
-# token after another.)
+# slower at every length (the printout gives the factor) and its time grows in proportion
+# to $T$: it makes $T$ small dependent calls, each paying Python and NumPy overhead and too
+# small to keep the core's vector units busy, and step $t$ must wait for step $t-1$. The single
+# product does the same work in one large call — on one thread here; on parallel hardware (a
+# GPU) the gap would be far larger, because only the independent version can use it.
+# (b) The attention-style product does $O(T^2 d)$ work, so its time grows roughly
+# quadratically once $T$ is large (4× longer, about 16× slower). For short sequences it is far
+# faster than the loop (one call instead of $T$); beyond $T = d$ it does more arithmetic than
+# the RNN, and at the longest lengths it is slower than the loop on this single thread.
+# (c) No: what attention removes is the chain of $T$ *sequential* operations ($O(n)$ → $O(1)$,
+# Vaswani et al. Table 1), not work. The wall-time gain depends on how much parallel hardware
+# there is to absorb the $O(n^2 d)$ work, and on $n$ vs $d$; it is not simply 100×. (Also, a
+# transformer that *generates* text still produces one token after another.)
 # *Full marks:* loop vs one product explained by sequential small steps (1 pt); attention grows
 # ~T², trades more work for O(1) sequential steps, so "100× faster" is wrong (1 pt).
 
 # %% [markdown]
-# ## 4. Vanishing and exploding gradients
+# ## 4. Vanishing and exploding gradients (~30 min)
 #
 # **Theory hint.** To learn that word 1 matters for the prediction at word $T$, training must
 # send a gradient from $h_T$ back to $h_1$. By the chain rule it is a product of one Jacobian
@@ -687,14 +764,27 @@ plt.show()
 for (title, rho), g in grad_curves.items():
     print(f"{title:38s} rho = {rho}: ||dh_T/dh_1|| = {g[0]:9.2e}, ||dh_T/dh_T|| = {g[-1]:.3f}")
 
+# %% tags=["claim"]
+_lin, _sat = "zero inputs (linear regime)", "inputs with std 0.5 (tanh saturates)"
+assert 3e-5 < grad_curves[(_lin, 0.8)][0] < 8e-5, f"the model answer says sqrt(8) * 0.8^49 = 5e-5 at t = 1, got {grad_curves[(_lin, 0.8)][0]:.2e}"
+assert np.allclose(grad_curves[(_lin, 1.0)], np.sqrt(8)), f"the model answer says the rho = 1 curve stays at sqrt(8), got {grad_curves[(_lin, 1.0)][[0, -1]]}"
+assert 1.5e4 < grad_curves[(_lin, 1.2)][0] < 3e4, f"the model answer says sqrt(8) * 1.2^49 = 2e4 at t = 1, got {grad_curves[(_lin, 1.2)][0]:.2e}"
+for _rho in (0.8, 1.0, 1.2):
+    _far = grad_curves[(_sat, _rho)][0]
+    assert _far < 1e-2 and _far < grad_curves[(_lin, _rho)][0] / 100, f"the model answer says with inputs the gradient vanishes for every rho (also 1.2): rho = {_rho}, ||dh_T/dh_1|| = {_far:.2e}"
+
 # %% [markdown]
-# **Fixing the symptoms.** Exploding gradients have a cheap fix, introduced by Pascanu et al.
-# (2013): **gradient clipping** — if the gradient's norm exceeds a threshold $c$, rescale it to
-# norm $c$ (`torch.nn.utils.clip_grad_norm_` in PyTorch). Vanishing gradients have no such fix:
-# a tiny gradient carries no usable direction. The LSTM (Hochreiter & Schmidhuber, 1997)
-# attacks them with an additive, gated cell state through which error can flow almost
-# unchanged over many steps — a big improvement, but the LSTM is still a chain of $n$ sequential
-# steps with a path of length $n$ between the first and the last word.
+# **Fixing the symptoms.** Exploding gradients have a cheap fix: **gradient clipping**, which
+# caps the size of the gradient before each update. Mikolov (2012) limited each component of
+# the gradient to a fixed range; Pascanu, Mikolov & Bengio (2013) proposed and analysed
+# clipping by the **norm**: if the whole gradient's norm exceeds a threshold $c$, rescale it to
+# norm $c$, keeping its direction (`torch.nn.utils.clip_grad_norm_` in PyTorch; the optional
+# section at the end compares the two). Vanishing gradients have no such fix: scaling the
+# gradient up does not help, because the contribution of distant steps is swamped by that of
+# nearby steps in the same gradient. The LSTM (Hochreiter & Schmidhuber, 1997) eases vanishing
+# with an additive cell state through which error can flow almost unchanged over many steps —
+# but it is still a chain of $n$ sequential steps, with a path of $n - 1$ steps between the
+# first and the last word.
 
 # %% [markdown]
 # ### Question — three curves (2 points, graded by hand)
@@ -718,7 +808,7 @@ for (title, rho), g in grad_curves.items():
 # (tanh′ < 1) makes even ρ > 1 vanish, and the consequence for long dependencies (1 pt).
 
 # %% [markdown]
-# ## 5. Long-range dependencies
+# ## 5. Long-range dependencies (~20 min)
 #
 # **Theory hint.** In an RNN, information must pass through all intermediate steps. In a
 # transformer, any word can attend to any other word directly, in one step, making it much
@@ -728,8 +818,9 @@ for (title, rho), g in grad_curves.items():
 # shorter the path, the fewer Jacobians are multiplied, and the less the signal can vanish.
 #
 # **Real-world example.** "The **keys** to the cabinet that my grandmother left me when she
-# moved to Lisbon last year **are** on the table": the verb must agree with "keys", 15 words
-# back. Predicting the last word of a long sentence needs exactly this kind of memory.
+# moved to Lisbon last year **are** on the table": the verb must agree with "keys", 16 words
+# back ("keys" is word 2, "are" word 18: 16 recurrent steps, with 15 words in between).
+# Predicting the last word of a long sentence needs exactly this kind of memory.
 #
 # ### Exercise 6 — path lengths (4 points)
 #
@@ -739,8 +830,8 @@ for (title, rho), g in grad_curves.items():
 #
 # Both are symmetric in $i$ and $j$ (as in Vaswani et al., who count paths "between any two
 # input and output positions"; a signal — or a gradient — may travel either way), and both are
-# **0 when $i = j$**: nothing has to travel. Positions are integers, numbered like the seed's
-# "word 1" and "word 100" (any numbering works, only the distance matters).
+# **0 when $i = j$**: nothing has to travel. Positions are integers, numbered like "word 1" and
+# "word 100" above (any numbering works, only the distance matters). Return an `int`.
 
 # %% nbgrader={"solution": true, "grade_id": "path_lengths"}
 def rnn_path_length(i, j):
@@ -757,8 +848,7 @@ def rnn_path_length(i, j):
 def attention_path_length(i, j):
     """Number of attention hops between positions i and j in one self-attention layer.
 
-    Args: i, j: ints (positions). Returns: int, 1 if i != j (a direct connection), 0 if i == j.
-    Example: attention_path_length(1, 3) == 1.
+    Args: i, j: ints (positions). Returns: int >= 0, symmetric in i and j, 0 if i == j.
     """
     ### BEGIN SOLUTION
     return 0 if i == j else 1
@@ -767,12 +857,14 @@ def attention_path_length(i, j):
 
 # %%
 # Try it: how many steps for word 1 to influence word 100?
-print("RNN:", rnn_path_length(1, 100), "steps;  attention:", attention_path_length(1, 100), "step")
+print("RNN:", rnn_path_length(1, 100), "steps;  attention:", attention_path_length(1, 100), "hop(s)")
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_path_length_word1_to_word100", "points": 1}
 """In an RNN, word 1 reaches word 100 after 99 recurrent steps."""
+import numbers
 _p = rnn_path_length(1, 100)
 assert _p == 99, f"h_1 -> h_2 -> ... -> h_100 is 99 transitions, got {_p}" + (" (count steps, not states)" if _p == 100 else "")
+assert isinstance(_p, numbers.Integral) and not isinstance(_p, (bool, np.bool_)), f"return an int, got {_p!r} ({type(_p).__name__})"
 ### BEGIN HIDDEN TESTS
 for _i, _j in [(1, 2), (3, 10), (0, 511), (17, 4000)]:
     assert rnn_path_length(_i, _j) == _j - _i, f"rnn_path_length({_i}, {_j}) should be {_j - _i}, got {rnn_path_length(_i, _j)}"
@@ -789,8 +881,10 @@ for _i, _j in [(10, 3), (511, 0), (7, 7), (0, 0), (4000, 17)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_attention_path_length_word1_to_word100", "points": 1}
 """In self-attention, word 1 reaches word 100 in one step."""
+import numbers
 _p = attention_path_length(1, 100)
 assert _p == 1, f"attention connects word 1 and word 100 directly: expected 1, got {_p}"
+assert isinstance(_p, numbers.Integral) and not isinstance(_p, (bool, np.bool_)), f"return an int, got {_p!r} ({type(_p).__name__})"
 ### BEGIN HIDDEN TESTS
 for _i, _j in [(1, 2), (2, 1), (3, 10), (0, 511), (4000, 17)]:
     assert attention_path_length(_i, _j) == 1, f"attention_path_length({_i}, {_j}) should be 1 whatever the distance, got {attention_path_length(_i, _j)}"
@@ -811,34 +905,47 @@ for _i in (0, 1, 99, 4000):
 # word, either $+\mathbf{1}$ or $-\mathbf{1}$ (one bit), followed by random "filler" words. We
 # run an RNN with random weights ($W_{hh} = \rho Q$) and ask: **can a linear read-out of the
 # state $h_t$ still tell which signal word the sequence started with?** We fit the read-out on
-# 400 sequences and measure its accuracy on the other 400, for each $t$ (0.5 = guessing).
+# 400 sequences and measure its accuracy on the other 400, for each $t$ (0.5 = guessing), and
+# average the accuracy over 5 random networks (new weights and new sequences each time).
 
 # %%
-_rng = np.random.default_rng(0)
-d_in_mem, d_h_mem, n_seq, T_mem = 4, 16, 800, 64
-Q_mem, _ = np.linalg.qr(_rng.normal(size=(d_h_mem, d_h_mem)))
-W_xh_mem = 0.5 * _rng.normal(size=(d_in_mem, d_h_mem))
-bits = _rng.integers(0, 2, size=n_seq)
-X_mem = 0.5 * _rng.normal(size=(n_seq, T_mem, d_in_mem))   # (n_seq, T, d_in) filler words
-X_mem[:, 0, :] = np.where(bits[:, None] == 1, 1.0, -1.0)    # the signal word at step 1
+d_in_mem, d_h_mem, n_seq, T_mem, n_nets = 4, 16, 800, 64, 5
 train, test = slice(0, n_seq // 2), slice(n_seq // 2, n_seq)
 read_steps = [1, 2, 4, 8, 16, 32, 64]
+memory = {rho: np.zeros(len(read_steps)) for rho in (0.5, 0.9, 1.2)}  # mean test accuracy per read step
+for net in range(n_nets):
+    _rng = np.random.default_rng(net)
+    Q_mem, _ = np.linalg.qr(_rng.normal(size=(d_h_mem, d_h_mem)))
+    W_xh_mem = 0.5 * _rng.normal(size=(d_in_mem, d_h_mem))
+    bits = _rng.integers(0, 2, size=n_seq)
+    X_mem = 0.5 * _rng.normal(size=(n_seq, T_mem, d_in_mem))   # (n_seq, T, d_in) filler words
+    X_mem[:, 0, :] = np.where(bits[:, None] == 1, 1.0, -1.0)    # the signal word at step 1
+    for rho in memory:
+        H_mem = rnn_forward(X_mem, np.zeros((n_seq, d_h_mem)), W_xh_mem, rho * Q_mem, np.zeros(d_h_mem))  # (n_seq, T, d_h)
+        for k, t in enumerate(read_steps):
+            features = np.c_[H_mem[:, t - 1, :], np.ones(n_seq)]          # h_t and a constant
+            w, *_ = np.linalg.lstsq(features[train], 2.0 * bits[train] - 1, rcond=None)
+            memory[rho][k] += np.mean((features[test] @ w > 0) == bits[test]) / n_nets
 fig, ax = plt.subplots(figsize=(6, 3.6))
-for rho in (0.5, 0.9, 1.2):
-    H_mem = rnn_forward(X_mem, np.zeros((n_seq, d_h_mem)), W_xh_mem, rho * Q_mem, np.zeros(d_h_mem))  # (n_seq, T, d_h)
-    accuracy = []
-    for t in read_steps:
-        features = np.c_[H_mem[:, t - 1, :], np.ones(n_seq)]          # h_t and a constant
-        w, *_ = np.linalg.lstsq(features[train], 2.0 * bits[train] - 1, rcond=None)
-        accuracy.append(np.mean((features[test] @ w > 0) == bits[test]))
+for rho, accuracy in memory.items():
     ax.semilogx(read_steps, accuracy, "o-", base=2, label=f"RNN, ρ = {rho}")
 ax.set_xticks(read_steps, [str(t) for t in read_steps])
 ax.axhline(1.0, color="green", ls="--", lw=1, label="attention: x_1 is one hop away")
 ax.axhline(0.5, color="gray", ls=":", lw=1, label="chance")
-ax.set(xlabel="step t at which h_t is read", ylabel="test accuracy", ylim=(0.3, 1.05), title="Can h_t still tell the first word?")
+ax.set(xlabel="step t at which h_t is read", ylabel=f"test accuracy (mean of {n_nets} networks)", ylim=(0.3, 1.05),
+       title="Can h_t still tell the first word?")
 ax.legend(fontsize=8, loc="lower left")
 plt.tight_layout()
 plt.show()
+for rho, accuracy in memory.items():
+    print(f"rho = {rho}: " + ", ".join(f"t = {t}: {a:.2f}" for t, a in zip(read_steps, accuracy)))
+
+# %% tags=["claim"]
+_acc = np.array(list(memory.values()))  # (3 rhos, 7 read steps)
+assert np.all(_acc[:, :2] > 0.95), f"the model answer says h_1 and h_2 tell the signal perfectly for every rho: {_acc[:, :2]}"
+assert np.all(_acc[:2, 4] < 0.6), f"the model answer says by t = 16 the signal is at chance for rho = 0.5 and 0.9: {_acc[:2, 4]}"
+assert np.all(_acc[:, 5:] < 0.6), f"the model answer says by t = 32 the signal is at chance for every rho: {_acc[:, 5:]}"
+assert _acc[0, 3] + 0.1 < _acc[1, 3] < _acc[2, 3] - 0.1, f"the model answer says a larger rho keeps the signal longer (accuracy at t = 8 grows with rho): {_acc[:, 3]}"
 
 # %% [markdown]
 # (The green line is what a read-out *could* reach if it could look at $x_1$ directly, as
@@ -847,16 +954,18 @@ plt.show()
 # ### Question — where did the first word go? (2 points, graded by hand)
 # After how many steps is the signal word lost in this experiment, and does a larger $\rho$
 # save it? Explain with what you measured in sections 4 and 5 (gradients, path length). Then
-# answer the seed's comparison question: what is the main advantage of self-attention over
+# answer the classic comparison question: what is the main advantage of self-attention over
 # RNNs/LSTMs for long-range dependencies and for parallelisation — and what does it cost?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_information_lost", "points": 2}
-# **Model answer.** The read-out is perfect for the first few steps and falls to chance (≈0.5)
-# after roughly 8–32 steps, for every $\rho$: a larger $\rho$ keeps the signal a little longer
-# but does not save it. Each step multiplies the old state by $W_{hh}$, passes it through tanh
-# and mixes in new filler: the first word's contribution shrinks like the Jacobian products of
-# section 4, while the fillers keep overwriting the state (with $\rho > 1$ the state saturates
-# and gets dominated by recent inputs instead). The path from word 1 to word $t$ is $t-1$
+# **Model answer.** The read-out is perfect at $t = 1, 2$ and falls to chance (≈0.5) within
+# a few tens of steps: by $t = 16$ (15 steps after the signal) for $\rho = 0.5$ and $0.9$, by
+# $t = 32$ (31 steps) for every $\rho$. A larger $\rho$ keeps the signal a little longer (at
+# $t = 8$ the accuracy grows with $\rho$) but does not save it. Each step multiplies the old
+# state by $W_{hh}$, passes it through tanh and mixes in new filler: the first word's
+# contribution shrinks like the Jacobian products of section 4, while the fillers keep
+# overwriting the state (with $\rho > 1$ the state saturates, tanh squashes the old
+# contribution, and recent inputs dominate). The path from word 1 to word $t$ is $t-1$
 # steps long. Self-attention connects any two positions in one step (path length $O(1)$ vs
 # $O(n)$), so the first word is as reachable as the last, and all positions of a layer are
 # computed in $O(1)$ sequential operations, so training parallelises over the sequence. The
@@ -867,7 +976,7 @@ plt.show()
 # cost (1 pt).
 
 # %% [markdown]
-# ## 6. Attention as the way out
+# ## 6. Attention as the way out (~2 min)
 #
 # | | RNN (telephone game, reading with a finger) | self-attention (everyone hears everyone, seeing the whole page) |
 # |---|---|---|
@@ -876,18 +985,15 @@ plt.show()
 # | work per layer | $O(n \cdot d^2)$ | $O(n^2 \cdot d)$ — more when $n > d$ |
 # | order of the words | built in (it reads in order) | must be added (Part 4) |
 #
-# Attention was first used *together with* RNNs: in translation, Bahdanau, Cho & Bengio (2015)
-# let the RNN decoder look back at all the encoder's hidden states at every output word, so
-# that the whole source sentence did not have to squeeze through one final state. Vaswani et
-# al. (2017) went further: self-attention inside the encoder and the decoder, and no
-# recurrence at all. One caveat to keep in mind: transformers are parallel across positions
-# when they *read* a sequence (and during training); when they *generate* text they still
-# produce one token after another.
+# Vaswani et al. (2017) built a model with self-attention and no recurrence at all (attention
+# had been used *with* RNNs before; see the optional section at the end). One caveat to keep
+# in mind: transformers are parallel across positions when they *read* a sequence (and during
+# training); when they *generate* text they still produce one token after another.
 
 # %% [markdown]
-# ## 7. Concept quiz (5 points)
+# ## 7. Concept quiz (5 points, ~10 min)
 #
-# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# Quick questions on this part's ideas, one point each. Answer each
 # in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
 # letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
 # answer only tells you whether your answer has the right *form*; whether it is right is checked
@@ -937,7 +1043,8 @@ assert quiz_vanishing_cause.strip().upper() == "C", "the gradient through time i
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Question 3.** True or False: gradient clipping (Pascanu et al., 2013) is the standard fix for **vanishing** gradients.
+# **Question 3.** True or False: gradient clipping — rescaling the gradient whenever its norm exceeds a threshold,
+# as Pascanu et al. (2013) proposed — is the standard fix for **vanishing** gradients.
 
 # %% nbgrader={"solution": true, "grade_id": "quiz_clipping_fixes_vanishing"}
 quiz_clipping_fixes_vanishing = None  # True or False
@@ -993,6 +1100,59 @@ assert bool(quiz_attention_less_work) is False, "False: per layer self-attention
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ## Going further: clipping by value and by norm (~10 min, optional)
+#
+# Two kinds of clipping are in use. Mikolov (2012, PhD thesis) limited every component of the
+# error gradients to a fixed range ($[-15, 15]$): **clipping by value**, element-wise.
+# Pascanu, Mikolov & Bengio (2013) proposed **clipping by the norm**: if $\lVert g \rVert > c$,
+# replace $g$ by $c\, g / \lVert g \rVert$. Their argument: exploding gradients come from
+# steep "cliffs" in the RNN's loss surface; near a cliff the gradient is huge but still points
+# in a useful direction, so the safe move is a *shorter step in the same direction*. Clipping
+# by value shortens the step too, but whenever some components are clipped and others are not,
+# it also turns the step. PyTorch offers both: `torch.nn.utils.clip_grad_value_` and
+# `torch.nn.utils.clip_grad_norm_`.
+#
+# Below, a gradient with one exploding component is clipped both ways (threshold 5), and we
+# compare each result with the original direction (cosine similarity: 1 = same direction).
+
+# %%
+g_big = torch.tensor([3.0, 400.0, -2.0, 1.0])  # one component has exploded
+clipped = {}
+for kind in ("by value", "by norm"):
+    param = torch.nn.Parameter(torch.zeros(4))
+    param.grad = g_big.clone()
+    if kind == "by value":
+        torch.nn.utils.clip_grad_value_([param], clip_value=5.0)
+    else:
+        torch.nn.utils.clip_grad_norm_([param], max_norm=5.0)
+    clipped[kind] = param.grad
+    cosine = float(torch.nn.functional.cosine_similarity(param.grad, g_big, dim=0))
+    print(f"clipped {kind:8s}: {param.grad.numpy()}  norm {float(param.grad.norm()):5.2f}  cosine with the original {cosine:.3f}")
+
+# %% tags=["claim"]
+_cos = {k: float(torch.nn.functional.cosine_similarity(v, g_big, dim=0)) for k, v in clipped.items()}
+assert abs(_cos["by norm"] - 1) < 1e-6 and abs(float(clipped["by norm"].norm()) - 5) < 1e-4, f"the text says clipping by the norm keeps the direction and gives norm 5: cosine {_cos['by norm']:.6f}, norm {float(clipped['by norm'].norm()):.4f}"
+assert _cos["by value"] < 0.9, f"the text says clipping by value turns the step: cosine {_cos['by value']:.3f}"
+
+# %% [markdown]
+# Neither kind helps with *vanishing* gradients: there is nothing too large to cut. For those,
+# Pascanu et al. (2013) proposed a regulariser that encourages the backpropagated error to keep
+# its norm from step to step; in practice the answer was gated architectures — the LSTM
+# (Hochreiter & Schmidhuber, 1997; the forget gate was added by Gers, Schmidhuber & Cummins,
+# 2000) and the GRU (Cho et al., 2014) — and, later, attention's short paths.
+
+# %% [markdown]
+# ## Going further: attention before the transformer (~5 min, optional)
+#
+# Attention was first used *together with* RNNs: in translation, Bahdanau, Cho & Bengio (2015)
+# let the RNN decoder look back at all the encoder's hidden states at every output word, so
+# that the whole source sentence did not have to squeeze through one final state. The path
+# from any source word to the decoder became one step long, but the encoder and the decoder
+# were still recurrent chains, so neither could be parallelised over the positions. Vaswani et
+# al. (2017) went further: self-attention inside the encoder and the decoder, and no
+# recurrence at all.
+
+# %% [markdown]
 # ## Key takeaways
 # 1. An RNN's state $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h)$ depends on every earlier
 #    word through a chain: the $n$ steps of one sequence cannot run in parallel (1 GPU of 12).
@@ -1002,7 +1162,8 @@ assert bool(quiz_attention_less_work) is False, "False: per layer self-attention
 # 3. $\partial h_T / \partial h_t$ is a product of $T - t$ Jacobians
 #    $\operatorname{diag}(1 - h_k^2) W_{hh}^\top$: it vanishes if $\sigma_{\max}(W_{hh}) < 1$, can
 #    explode if $\sigma_{\max}(W_{hh}) > 1$, and tanh saturation pushes towards vanishing
-#    (Bengio et al. 1994; Pascanu et al. 2013). Clipping tames explosions; LSTMs ease vanishing.
+#    (Bengio et al. 1994; Pascanu et al. 2013). Clipping the gradient (by value, Mikolov 2012; by
+#    the norm, Pascanu et al. 2013) tames explosions; LSTMs ease vanishing.
 # 4. Path length between word 1 and word 100: 99 steps in an RNN, 1 in self-attention — and
 #    information from the start of a long sequence fades in an RNN.
 #
@@ -1012,7 +1173,7 @@ assert bool(quiz_attention_less_work) is False, "False: per layer self-attention
 
 # %% [markdown]
 # ## Readings for this part
-# What to read next, and what to read it for (the seeds' "readings and videos" alignment):
+# What to read next, and what to read it for:
 #
 # | reading | read it for |
 # |---|---|
@@ -1020,4 +1181,4 @@ assert bool(quiz_attention_less_work) is False, "False: per layer self-attention
 # | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 1 *Hello Transformers*, "The Encoder-Decoder Framework" and "Attention Mechanisms" | the RNN encoder–decoder, its one-vector bottleneck, and how attention first relieved it (the book's ch. 3 *Transformer Anatomy* starts with Part 2) |
 # | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "A bit of Transformer history" | where the transformer sits in the timeline (2017 → GPT, BERT, GPT-2, ...) |
 # | Jay Alammar, "Visualizing A Neural Machine Translation Model (Mechanics of Seq2seq Models With Attention)" (2018) — the prequel to Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io) | an RNN encoder–decoder, with and without attention, animated step by step |
-# | Bengio, Simard & Frasconi (1994); Pascanu, Mikolov & Bengio (2013) | the original analyses of vanishing and exploding gradients, and gradient clipping |
+# | Bengio, Simard & Frasconi (1994); Pascanu, Mikolov & Bengio (2013) | the original analyses of vanishing and exploding gradients (Bengio et al.), and clipping by the norm with its justification (Pascanu et al., who also discuss Mikolov's 2012 element-wise clipping) |
