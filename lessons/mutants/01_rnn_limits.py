@@ -16,6 +16,22 @@ MUTANTS = [
      "cells": {"dependency_table": _WORDS + "directly_needs = {s: (s - 1 if s > 1 else None) for s in range(1, 13)}\n"
                                             "depends_on = {s: list(range(1, s)) for s in range(1, 13)}\n"
                                             "passed_before_assignments = True\n"}},
+    {"name": "dependency_tuples", "about": "depends_on values as tuples, not the promised lists",
+     "cells": {"dependency_table": "directly_needs = {s: (s - 1 if s > 1 else None) for s in range(1, 13)}\n"
+                                   "depends_on = {s: tuple(range(1, s)) for s in range(1, 13)}\n"
+                                   "passed_before_assignments = False\n"}},
+    {"name": "dependency_decreasing", "about": "depends_on lists from the nearest step back, not in increasing order",
+     "cells": {"dependency_table": "directly_needs = {s: (s - 1 if s > 1 else None) for s in range(1, 13)}\n"
+                                   "depends_on = {s: list(range(s - 1, 0, -1)) for s in range(1, 13)}\n"
+                                   "passed_before_assignments = False\n"}},
+    {"name": "dependency_float_steps", "about": "directly_needs holds floats, not the promised ints",
+     "cells": {"dependency_table": "directly_needs = {s: (s - 1.0 if s > 1 else None) for s in range(1, 13)}\n"
+                                   "depends_on = {s: list(range(1, s)) for s in range(1, 13)}\n"
+                                   "passed_before_assignments = False\n"}},
+    {"name": "dependency_string_keys", "about": "keys are the strings '1'..'12', not the ints",
+     "cells": {"dependency_table": "directly_needs = {str(s): (s - 1 if s > 1 else None) for s in range(1, 13)}\n"
+                                   "depends_on = {str(s): list(range(1, s)) for s in range(1, 13)}\n"
+                                   "passed_before_assignments = False\n"}},
     {"name": "dependency_includes_itself", "about": "off by one: depends_on[t] includes step t itself",
      "cells": {"dependency_table": _WORDS + "directly_needs = {s: (s - 1 if s > 1 else None) for s in range(1, 13)}\n"
                                             "depends_on = {s: list(range(1, s + 1)) for s in range(1, 13)}\n"
@@ -25,6 +41,8 @@ MUTANTS = [
      "cells": {"gpus": "gpus_rnn = 12\ngpus_attention = 12\n"}},
     {"name": "gpus_attention_sequential", "about": "thinks attention is sequential too",
      "cells": {"gpus": "gpus_rnn = 1\ngpus_attention = 1\n"}},
+    {"name": "gpus_rnn_two", "about": "thinks two steps of the chain can overlap",
+     "cells": {"gpus": "gpus_rnn = 2\ngpus_attention = 12\n"}},
     {"name": "gpus_attention_off_by_one", "about": "leaves the first word out of the parallel work",
      "cells": {"gpus": "gpus_rnn = 1\ngpus_attention = 11\n"}},
     # ---- rnn_step
@@ -41,7 +59,36 @@ MUTANTS = [
     {"name": "rnn_step_bias_outside_tanh", "about": "adds the bias after the tanh",
      "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
                            "    return np.tanh(np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh) + b_h\n"}},
+    {"name": "rnn_step_tanh_from_exp", "about": "tanh written as (e^2a - 1) / (e^2a + 1): overflows to nan for large inputs",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    a = np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh + b_h\n"
+                           "    e = np.exp(2 * a)\n    return (e - 1) / (e + 1)\n"}},
+    {"name": "rnn_step_returns_torch", "about": "returns a torch tensor, not the promised NumPy array",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))\n"
+                           "    return torch.tanh(t(x_t) @ t(W_xh) + t(h_prev) @ t(W_hh) + t(b_h))\n"}},
+    {"name": "rnn_step_returns_list", "about": "returns a nested list (tolist()), not the promised NumPy array",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    return np.tanh(np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh + b_h).tolist()\n"}},
     # ---- rnn_forward
+    {"name": "rnn_forward_returns_torch", "about": "returns a torch tensor, not the promised NumPy array",
+     "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X)\n"
+                              "    h = np.asarray(h0)\n    states = []\n"
+                              "    for t in range(X.shape[-2]):\n"
+                              "        h = rnn_step(X[..., t, :], h, W_xh, W_hh, b_h)\n        states.append(h)\n"
+                              "    return torch.from_numpy(np.stack(states, axis=-2))\n"}},
+    {"name": "rnn_forward_ignores_h0", "about": "starts from zeros instead of the given h0",
+     "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X)\n"
+                              "    h = np.zeros_like(np.asarray(h0, dtype=float))\n    states = []\n"
+                              "    for t in range(X.shape[-2]):\n"
+                              "        h = rnn_step(X[..., t, :], h, W_xh, W_hh, b_h)\n        states.append(h)\n"
+                              "    return np.stack(states, axis=-2)\n"}},
+    {"name": "rnn_forward_inline_no_bias", "about": "writes the recurrence inline (not with rnn_step) and forgets the bias there",
+     "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X)\n"
+                              "    h = np.asarray(h0)\n    states = []\n"
+                              "    for t in range(X.shape[-2]):\n"
+                              "        h = np.tanh(X[..., t, :] @ W_xh + h @ W_hh)\n        states.append(h)\n"
+                              "    return np.stack(states, axis=-2)\n"}},
     {"name": "rnn_forward_includes_h0", "about": "returns h0 as the first state (T + 1 states)",
      "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X)\n"
                               "    h = np.asarray(h0, dtype=float)\n    states = [h]\n"
@@ -106,6 +153,42 @@ MUTANTS = [
          "        states[-1][i].backward(retain_graph=True)\n"
          "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
          "    return np.sqrt(squares)\n")}},
+    {"name": "grad_norms_returns_tensor", "about": "returns a torch tensor, not the promised NumPy array",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W_hh = torch.as_tensor(np.asarray(W_hh, dtype=np.float64))\n"
+         "    X = torch.as_tensor(np.asarray(X, dtype=np.float64))\n"
+         "    T, d_h = X.shape\n    h = torch.zeros(d_h, dtype=torch.float64, requires_grad=True)\n"
+         "    states = []\n    for t in range(T):\n        h = torch.tanh(X[t] + h @ W_hh)\n"
+         "        h.retain_grad()\n        states.append(h)\n    squares = np.zeros(T)\n"
+         "    for i in range(d_h):\n        for s in states:\n            s.grad = None\n"
+         "        states[-1][i].backward(retain_graph=True)\n"
+         "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
+         "    return torch.from_numpy(np.sqrt(squares))\n")}},
+    {"name": "grad_norms_returns_list", "about": "returns a Python list of floats, not the promised NumPy array",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W_hh = torch.as_tensor(np.asarray(W_hh, dtype=np.float64))\n"
+         "    X = torch.as_tensor(np.asarray(X, dtype=np.float64))\n"
+         "    T, d_h = X.shape\n    h = torch.zeros(d_h, dtype=torch.float64, requires_grad=True)\n"
+         "    states = []\n    for t in range(T):\n        h = torch.tanh(X[t] + h @ W_hh)\n"
+         "        h.retain_grad()\n        states.append(h)\n    squares = np.zeros(T)\n"
+         "    for i in range(d_h):\n        for s in states:\n            s.grad = None\n"
+         "        states[-1][i].backward(retain_graph=True)\n"
+         "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
+         "    return [float(v) for v in np.sqrt(squares)]\n")}},
+    {"name": "grad_norms_ignores_inputs", "about": "ignores X (runs the RNN on zero inputs: no tanh saturation)",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W_hh = torch.as_tensor(np.asarray(W_hh, dtype=np.float64))\n"
+         "    X = torch.as_tensor(np.asarray(X, dtype=np.float64))\n"
+         "    T, d_h = X.shape\n    h = torch.zeros(d_h, dtype=torch.float64, requires_grad=True)\n"
+         "    states = []\n    for t in range(T):\n        h = torch.tanh(0 * X[t] + h @ W_hh)\n"
+         "        h.retain_grad()\n        states.append(h)\n    squares = np.zeros(T)\n"
+         "    for i in range(d_h):\n        for s in states:\n            s.grad = None\n"
+         "        states[-1][i].backward(retain_graph=True)\n"
+         "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
+         "    return np.sqrt(squares)\n")}},
     # ---- path_lengths (rnn_path_length, attention_path_length)
     {"name": "rnn_path_signed", "about": "j - i without abs: negative when j < i",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return j - i\n\n\n"
@@ -122,6 +205,12 @@ MUTANTS = [
     {"name": "attention_path_like_rnn", "about": "copies the RNN's answer: |j - i| hops",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return abs(j - i)\n\n\n"
                                "def attention_path_length(i, j):\n    return abs(j - i)\n"}},
+    {"name": "rnn_path_float", "about": "returns a float distance, not the promised int",
+     "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return float(abs(j - i))\n\n\n"
+                               "def attention_path_length(i, j):\n    return 0 if i == j else 1\n"}},
+    {"name": "attention_path_bool", "about": "returns the bool i != j, not the promised int",
+     "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return abs(j - i)\n\n\n"
+                               "def attention_path_length(i, j):\n    return i != j\n"}},
     {"name": "attention_path_log", "about": "thinks attention needs log2 |j - i| hops (confuses it with a tree)",
      "cells": {"path_lengths": "import math\n\n\ndef rnn_path_length(i, j):\n    return abs(j - i)\n\n\n"
                                "def attention_path_length(i, j):\n"
@@ -129,6 +218,9 @@ MUTANTS = [
     # ---- concept quiz: one wrong answer loses exactly that question's point
     {"name": "quiz_rnn_steps_100_99", "about": "answers 99: gives the path length from word 1 to word 100",
      "cells": {"quiz_rnn_steps_100": "quiz_rnn_steps_100 = 99\n"},
+     "fails": ["test_quiz_rnn_steps_100"]},
+    {"name": "quiz_rnn_steps_100_101", "about": "answers 101: counts h_0 as a step too",
+     "cells": {"quiz_rnn_steps_100": "quiz_rnn_steps_100 = 101\n"},
      "fails": ["test_quiz_rnn_steps_100"]},
     {"name": "quiz_rnn_steps_100_1", "about": "answers 1: thinks the RNN processes the tokens at once",
      "cells": {"quiz_rnn_steps_100": "quiz_rnn_steps_100 = 1\n"},
@@ -173,6 +265,14 @@ ALTERNATIVES = [
      "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
                            "    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))\n"
                            "    return torch.tanh(t(x_t) @ t(W_xh) + t(h_prev) @ t(W_hh) + t(b_h)).numpy()\n"}},
+    {"name": "rnn_step_tanh_via_sigmoid", "about": "tanh as 2 sigmoid(2a) - 1 (stable: exp overflows only to a harmless inf)",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    a = np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh + b_h\n"
+                           "    return 2.0 / (1.0 + np.exp(-2.0 * a)) - 1.0\n"}},
+    {"name": "rnn_step_float32", "about": "computes in float32 whatever the input dtype",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    f = lambda a: np.asarray(a, dtype=np.float32)\n"
+                           "    return np.tanh(f(x_t) @ f(W_xh) + f(h_prev) @ f(W_hh) + f(b_h))\n"}},
     # ---- rnn_forward
     {"name": "rnn_forward_preallocated", "about": "writes into a preallocated array, without rnn_step",
      "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X, dtype=float)\n"
@@ -207,6 +307,14 @@ ALTERNATIVES = [
          "        total += torch.stack([(g ** 2).sum() if g is not None else torch.tensor(1.0, dtype=torch.float64)\n"
          "                              for g in grads])\n"
          "    return total.sqrt().numpy()\n")}},
+    {"name": "grad_norms_functional_jacobian", "about": "torch.autograd.functional.jacobian with zero perturbations E[t] added to the states",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W = torch.as_tensor(np.asarray(W_hh, dtype=float))\n    X = torch.as_tensor(np.asarray(X, dtype=float))\n"
+         "    T, d = X.shape\n\n    def last_state(E):\n        h = torch.zeros(d, dtype=torch.float64)\n"
+         "        for t in range(T):\n            h = torch.tanh(X[t] + h @ W) + E[t]\n        return h\n\n"
+         "    J = torch.autograd.functional.jacobian(last_state, torch.zeros(T, d, dtype=torch.float64))  # (d, T, d)\n"
+         "    return torch.linalg.norm(J.permute(1, 0, 2), dim=(1, 2)).numpy()\n")}},
     # ---- path_lengths
     {"name": "path_lengths_min_max", "about": "max - min, and a comparison turned into an int",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return max(i, j) - min(i, j)\n\n\n"
