@@ -137,7 +137,8 @@ def sentence_permutation(words_a, words_b):
     Args:
         words_a, words_b: lists of T words; words_b is a rearrangement of words_a.
     Returns:
-        np.ndarray of T ints, a permutation of 0..T-1 (each index used exactly once).
+        an integer np.ndarray of T entries (not a list), a permutation of 0..T-1 (each index
+        used exactly once).
     Example: sentence_permutation(["a", "b", "c"], ["c", "a", "b"]) -> array([2, 0, 1])
     Hint: a repeated word must take a different index each time (list.index always finds the
         first one).
@@ -157,8 +158,8 @@ def equivariance_gap(f, X, perm):
         f: function mapping (..., T, d) arrays to (..., T, d_out) arrays.
         X: (..., T, d) array; perm: index array, a permutation of 0..T-1 (positions, axis -2).
     Returns:
-        float >= 0; about 0 (rounding errors only) when permuting the input rows permutes the
-        output rows the same way.
+        a float >= 0 (one number: float(...) of the maximum); about 0 (rounding errors only)
+        when permuting the input rows permutes the output rows the same way.
     Example: equivariance_gap(np.tanh, X, perm) == 0.0 for any X and perm (row-wise function).
     """
     ### BEGIN SOLUTION
@@ -193,10 +194,13 @@ assert not np.allclose(out_a, out_b), "text says the outputs are not equal row b
 assert np.allclose(out_a.mean(0), out_b.mean(0)), "text says the mean over positions is the same (invariant)"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sentence_permutation_cat_mouse", "points": 1}
-"""sentence_permutation rearranges 'The cat chased the mouse' into 'The mouse chased the cat'."""
+"""sentence_permutation returns an integer np.ndarray that rearranges 'The cat chased the mouse' into 'The mouse chased the cat'."""
 _a = "The cat chased the mouse".split()
 _b = "The mouse chased the cat".split()
-_perm = np.asarray(sentence_permutation(_a, _b))
+_perm = sentence_permutation(_a, _b)
+assert isinstance(_perm, np.ndarray) and np.issubdtype(_perm.dtype, np.integer), (
+    f"sentence_permutation must return a NumPy array of ints (an index array), got {type(_perm).__name__}"
+    + (f" of dtype {_perm.dtype}" if hasattr(_perm, "dtype") else "") + " (e.g. np.array(list_of_ints))")
 assert [_a[i] for i in _perm] == _b, f"words_a[perm] should be {_b}, got {[_a[i] for i in _perm]} (perm = {_perm})"
 _perm = np.asarray(sentence_permutation(["a", "b", "c"], ["c", "a", "b"]))
 assert list(_perm) == [2, 0, 1], (f"sentence_permutation(['a', 'b', 'c'], ['c', 'a', 'b']) should be [2, 0, 1] "
@@ -221,9 +225,11 @@ for _T in (1, 4, 9, 23):
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_equivariance_gap", "points": 1}
-"""equivariance_gap is max |f(X[perm]) - f(X)[perm]| over the positions axis, also with batches."""
+"""equivariance_gap returns the float max |f(X[perm]) - f(X)[perm]| over the positions axis, also with batches."""
 _X = np.array([[1.0], [2.0], [4.0]])
 _gap = equivariance_gap(lambda X: -np.cumsum(X, axis=-2), _X, np.array([1, 2, 0]))
+assert isinstance(_gap, float), (f"equivariance_gap must return a float (a single number, e.g. float(...)), "
+                                 f"got {type(_gap).__name__}: {_gap!r}")
 assert np.isclose(_gap, 6.0), (f"for f = -cumsum, X = [1, 2, 4], perm = [1, 2, 0]: f(X[perm]) = [-2, -6, -7], "
                                f"f(X)[perm] = [-3, -7, -1], so the gap is max |[1, 1, -6]| = 6; got {_gap}")
 _rng = np.random.default_rng(12)
@@ -423,7 +429,8 @@ def sinusoidal_positional_encoding(max_len, d_model):
         max_len: int >= 1, number of positions (rows). d_model: int >= 1, encoding size.
             (Python or NumPy ints; the result is NumPy — use torch.from_numpy(PE) for PyTorch.)
     Returns:
-        np.ndarray (max_len, d_model), float64: row pos is the encoding of position pos,
+        np.ndarray of shape (max_len, d_model) and dtype float64 (NumPy's default float, not
+        float32 and not a torch tensor): row pos is the encoding of position pos,
         sines in the even columns, cosines in the odd ones (interleaved, not two halves).
         For odd d_model the last column is a sine with no cosine partner (same formula, with
         this d_model in the exponent: do not compute d_model + 1 columns and drop one).
@@ -450,8 +457,10 @@ _clock_table = np.array([[0.00, 1.00, 0.00, 1.00], [0.84, 0.54, 0.01, 1.00], [0.
 assert np.allclose(sinusoidal_positional_encoding(4, 4), _clock_table, atol=0.006), f"the clock table must match PE(4, 4), got\n{sinusoidal_positional_encoding(4, 4)}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_shape_and_position_zero", "points": 1}
-"""The encoding has shape (max_len, d_model) and position 0 is [0, 1, 0, 1, ...]."""
-_PE = np.asarray(sinusoidal_positional_encoding(50, 16))
+"""The encoding is a float64 NumPy array of shape (max_len, d_model), and position 0 is [0, 1, 0, 1, ...]."""
+_PE = sinusoidal_positional_encoding(50, 16)
+assert isinstance(_PE, np.ndarray), f"the encoding must be a NumPy array (np.ndarray), got {type(_PE).__name__} (build it with NumPy, or call .numpy())"
+assert _PE.dtype == np.float64, f"the encoding must be float64 (NumPy's default float), got {_PE.dtype}"
 assert _PE.shape == (50, 16), f"expected shape (max_len, d_model) = (50, 16), got {_PE.shape}"
 _hint = ""
 if np.allclose(_PE[0], np.tile([1.0, 0.0], 8)):
@@ -611,7 +620,7 @@ def relative_position_matrix(k, d_model):
     Args:
         k: int offset (may be 0 or negative). d_model: even int >= 2.
     Returns:
-        np.ndarray (d_model, d_model), block-diagonal: a 2x2 rotation block on rows/columns
+        np.ndarray (d_model, d_model) of float64, block-diagonal: a 2x2 rotation block on rows/columns
         (2i, 2i+1), zeros elsewhere; the block of pair i rotates by the angle k / 10000^(2i/d_model).
     Raises:
         ValueError if d_model is odd (the last sine has no cosine partner: no such matrix exists).
@@ -639,8 +648,10 @@ print(M3)
 print("PE[3:] == PE[:-3] @ M.T ?", np.allclose(PE8[3:], PE8[:-3] @ M3.T))   # uses your Exercise 2 too: if False, check its tests first
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_block_diagonal_rotation", "points": 1}
-"""relative_position_matrix is (d_model, d_model), block-diagonal with 2x2 rotation blocks, and M_0 = I."""
-_M = np.asarray(relative_position_matrix(5, 6), dtype=float)
+"""relative_position_matrix is a float64 np.ndarray (d_model, d_model), block-diagonal with 2x2 rotation blocks, and M_0 = I."""
+_M = relative_position_matrix(5, 6)
+assert isinstance(_M, np.ndarray) and _M.dtype == np.float64, (
+    f"M must be a float64 NumPy array, got {type(_M).__name__}" + (f" of dtype {_M.dtype}" if hasattr(_M, "dtype") else ""))
 assert _M.shape == (6, 6), f"expected shape (d_model, d_model) = (6, 6), got {_M.shape}"
 _blocks = np.kron(np.eye(3), np.ones((2, 2))).astype(bool)
 assert np.allclose(_M[~_blocks], 0.0), f"M must be zero outside the 2x2 diagonal blocks (pairs 2i, 2i+1), got\n{_M}"
@@ -811,8 +822,9 @@ class LearnedPositionalEmbedding(nn.Module):
     Args (constructor):
         max_len: int, the number of positions that have a vector. d_model: int, vector size.
     forward(x):
-        x: tensor (B, T, d_model) (batch first; T <= max_len).
-        Returns x + P[0:T], shape (B, T, d_model), where P is the (max_len, d_model) weight of an
+        x: float32 tensor (B, T, d_model) (batch first; T <= max_len).
+        Returns x + P[0:T], a new float32 tensor (B, T, d_model) (x itself is left unchanged),
+        where P is the (max_len, d_model) weight of an
         nn.Embedding looked up at the positions 0, 1, ..., T-1 (the same for every sequence of
         the batch, whatever the tokens are).
         Raises ValueError if T > max_len (there is no vector for those positions).
@@ -864,15 +876,20 @@ _n = sum(p.numel() for p in _m.parameters())
 assert _n == 12 * 7, f"max_len * d_model = 84 trainable numbers expected, got {_n}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_adds_to_the_input", "points": 1}
-"""forward(x) returns x + P[0:T]: the position vectors are ADDED to the input, not returned alone."""
+"""forward(x) returns a new tensor x + P[0:T] (same dtype, x unchanged): the position vectors are ADDED to the input."""
 torch.manual_seed(1)
 _m = LearnedPositionalEmbedding(10, 4)
 _tables = [p for p in _m.parameters() if tuple(p.shape) == (10, 4)]   # the (max_len, d_model) position table
 assert _tables, "the module needs a trainable position table of shape (max_len, d_model) = (10, 4) (an nn.Embedding)"
 _P = _tables[0].detach()
 _x = torch.randn(1, 6, 4)
+_x_before = _x.clone()
 with torch.no_grad():
     _y = _m(_x)
+assert torch.equal(_x, _x_before), "forward changed its input x in place (x += ...): return a new tensor x + P[:T] and leave x as it was"
+assert isinstance(_y, torch.Tensor) and _y.dtype == _x.dtype, (
+    f"forward must return a torch tensor of the input's dtype ({_x.dtype}), got {type(_y).__name__}"
+    + (f" of dtype {_y.dtype}" if hasattr(_y, "dtype") else ""))
 assert tuple(_y.shape) == (1, 6, 4), f"output shape should be (B, T, d_model) = (1, 6, 4), got {tuple(_y.shape)}"
 _hint = " (you returned the position vectors alone: add them to x)" if torch.allclose(_y, _P[:6].expand(1, 6, 4)) else ""
 assert torch.allclose(_y, _x + _P[:6]), f"output should be x + P[:6]; largest difference {(_y - _x - _P[:6]).abs().max():.3g}{_hint}"

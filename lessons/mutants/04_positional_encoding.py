@@ -36,6 +36,17 @@ MUTANTS = [
     {"name": "gap_permutes_first_axis", "about": "X[perm] permutes axis 0 (the batch, when there is one)",
      "cells": {"order_blindness": _PERM + "\n\ndef equivariance_gap(f, X, perm):\n    X = np.asarray(X)\n"
                                   "    return float(np.max(np.abs(np.asarray(f(X[perm])) - np.asarray(f(X))[perm])))\n"}},
+    {"name": "permutation_returns_list", "about": "returns a Python list, not the promised integer NumPy array",
+     "cells": {"order_blindness": "def sentence_permutation(words_a, words_b):\n    unused = {}\n"
+                                  "    for i, w in enumerate(words_a):\n        unused.setdefault(w, []).append(i)\n"
+                                  "    return [unused[w].pop(0) for w in words_b]\n" + _EQ_GAP}},
+    {"name": "gap_signed_max", "about": "the largest signed difference: forgets the absolute value",
+     "cells": {"order_blindness": _PERM + "\n\ndef equivariance_gap(f, X, perm):\n    X = np.asarray(X)\n"
+                                  "    return float(np.max(np.asarray(f(X[..., perm, :])) - np.asarray(f(X))[..., perm, :]))\n"}},
+    {"name": "gap_returns_array", "about": "returns the (1,)-shaped array of the maximum, not a float",
+     "cells": {"order_blindness": _PERM + "\n\ndef equivariance_gap(f, X, perm):\n    X = np.asarray(X)\n"
+                                  "    d = np.abs(np.asarray(f(X[..., perm, :])) - np.asarray(f(X))[..., perm, :])\n"
+                                  "    return d.reshape(-1).max(keepdims=True)\n"}},
     {"name": "gap_mean_not_max", "about": "the mean absolute difference instead of the maximum",
      "cells": {"order_blindness": _PERM + "\n\ndef equivariance_gap(f, X, perm):\n    X = np.asarray(X)\n"
                                   "    return float(np.mean(np.abs(np.asarray(f(X[..., perm, :])) - np.asarray(f(X))[..., perm, :])))\n"}},
@@ -71,6 +82,31 @@ MUTANTS = [
          "    pos = np.arange(max_len)[:, None]\n"
          "    angle = pos / 10000.0 ** (np.arange(0, d, 2) / d)\n"
          "    pe[:, 0::2], pe[:, 1::2] = np.sin(angle), np.cos(angle)\n    return pe[:, :d_model]\n")}},
+    {"name": "pe_integer_division_exponent", "about": "exponent 2i // d_model (integer division): every frequency is 1",
+     "cells": {"sinusoidal_positional_encoding": (
+         "def sinusoidal_positional_encoding(max_len, d_model):\n"
+         "    pos = np.arange(max_len)[:, None]\n    j = np.arange(d_model)[None, :]\n"
+         "    angle = pos / 10000.0 ** (2 * (j // 2) // d_model)\n"
+         "    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))\n")}},
+    {"name": "pe_base_1000", "about": "base 1000 instead of 10000",
+     "cells": {"sinusoidal_positional_encoding": (
+         "def sinusoidal_positional_encoding(max_len, d_model):\n"
+         "    pos = np.arange(max_len)[:, None]\n    j = np.arange(d_model)[None, :]\n"
+         "    angle = pos / 1000.0 ** (2 * (j // 2) / d_model)\n"
+         "    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))\n")}},
+    {"name": "pe_float32", "about": "builds the table in float32 (not the promised float64)",
+     "cells": {"sinusoidal_positional_encoding": (
+         "def sinusoidal_positional_encoding(max_len, d_model):\n"
+         "    pos = np.arange(max_len, dtype=np.float32)[:, None]\n    j = np.arange(d_model)[None, :]\n"
+         "    freq = (1.0 / 10000.0 ** (2 * (j // 2) / d_model)).astype(np.float32)\n"
+         "    angle = pos * freq\n"
+         "    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))\n")}},
+    {"name": "pe_torch_tensor", "about": "builds the table with torch and returns a tensor, not a NumPy array",
+     "cells": {"sinusoidal_positional_encoding": (
+         "def sinusoidal_positional_encoding(max_len, d_model):\n"
+         "    pos = torch.arange(max_len, dtype=torch.float64)[:, None]\n    j = torch.arange(d_model)[None, :]\n"
+         "    angle = pos / 10000.0 ** (2 * torch.div(j, 2, rounding_mode='floor') / d_model)\n"
+         "    return torch.where(j % 2 == 0, torch.sin(angle), torch.cos(angle))\n")}},
     # ---- relative_position_matrix
     {"name": "rel_rotation_direction", "about": "the 2x2 blocks rotate the wrong way: [[c, -s], [s, c]]",
      "cells": {"relative_position_matrix": (
@@ -96,7 +132,44 @@ MUTANTS = [
          "    M = np.zeros((d_model, d_model))\n    for i in range(d_model // 2):\n"
          "        phi = k / 10000.0 ** (2 * i / d_model)\n        c, s = np.cos(phi), np.sin(phi)\n"
          "        M[i:i + 2, i:i + 2] = [[c, s], [-s, c]]\n    return M\n")}},
+    {"name": "rel_abs_k", "about": "uses |k|: a negative offset shifts forward instead of back",
+     "cells": {"relative_position_matrix": (
+         "def relative_position_matrix(k, d_model):\n    if d_model % 2:\n        raise ValueError('odd d_model')\n"
+         "    M = np.zeros((d_model, d_model))\n    for i in range(d_model // 2):\n"
+         "        phi = abs(k) / 10000.0 ** (2 * i / d_model)\n        c, s = np.cos(phi), np.sin(phi)\n"
+         "        M[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[c, s], [-s, c]]\n    return M\n")}},
+    {"name": "rel_torch_tensor", "about": "returns a torch tensor, not the promised NumPy array",
+     "cells": {"relative_position_matrix": (
+         "def relative_position_matrix(k, d_model):\n    if d_model % 2:\n        raise ValueError('odd d_model')\n"
+         "    M = torch.zeros(d_model, d_model, dtype=torch.float64)\n    for i in range(d_model // 2):\n"
+         "        phi = torch.tensor(k / 10000.0 ** (2 * i / d_model), dtype=torch.float64)\n"
+         "        c, s = torch.cos(phi), torch.sin(phi)\n"
+         "        M[2 * i:2 * i + 2, 2 * i:2 * i + 2] = torch.stack([torch.stack([c, s]), torch.stack([-s, c])])\n"
+         "    return M\n")}},
+    {"name": "rel_float32", "about": "builds M in float32 (not the promised float64)",
+     "cells": {"relative_position_matrix": (
+         "def relative_position_matrix(k, d_model):\n    if d_model % 2:\n        raise ValueError('odd d_model')\n"
+         "    M = np.zeros((d_model, d_model), dtype=np.float32)\n    for i in range(d_model // 2):\n"
+         "        phi = k / 10000.0 ** (2 * i / d_model)\n        c, s = np.cos(phi), np.sin(phi)\n"
+         "        M[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[c, s], [-s, c]]\n    return M\n")}},
     # ---- LearnedPositionalEmbedding
+    {"name": "learned_adds_in_place", "about": "x += P[:T]: changes the caller's tensor in place",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        x += self.embedding(torch.arange(x.shape[1]))\n        return x\n"}},
+    {"name": "learned_T_from_last_axis", "about": "takes T from the last axis (d_model) instead of axis -2",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n        T = x.shape[-1]\n"
+               "        if T > self.max_len:\n            raise ValueError('too long')\n"
+               "        return x + self.embedding(torch.arange(T))\n"}},
+    {"name": "learned_check_off_by_one", "about": "raises for T == max_len too (T >= max_len)",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n"
+               "        if x.shape[1] >= self.max_len:\n            raise ValueError('too long')\n"
+               "        return x + self.embedding(torch.arange(x.shape[1]))\n"}},
+    {"name": "learned_new_table_each_call", "about": "creates a fresh nn.Embedding inside forward (a new random table every call)",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        return x + nn.Embedding(self.max_len, x.shape[-1])(torch.arange(x.shape[1]))\n"}},
+    {"name": "learned_float64_output", "about": "converts the sum to float64 (the output's dtype no longer follows x)",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        return (x + self.embedding(torch.arange(x.shape[1]))).double()\n"}},
     {"name": "learned_returns_positions_only", "about": "returns the position vectors without adding the input",
      "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
                "        return self.embedding(torch.arange(x.shape[1])).expand_as(x)\n"}},
@@ -132,6 +205,12 @@ MUTANTS = [
     {"name": "quiz_fastest_wavelength_62831_85", "about": "answers 62831.85: gives the slowest wavelength, 10000 * 2 pi",
      "cells": {"quiz_fastest_wavelength": "quiz_fastest_wavelength = 62831.85\n"},
      "fails": ["test_quiz_fastest_wavelength"]},
+    {"name": "quiz_fastest_wavelength_pi", "about": "answers pi: half a wavelength (from 0 back to 0)",
+     "cells": {"quiz_fastest_wavelength": "quiz_fastest_wavelength = 3.14159\n"},
+     "fails": ["test_quiz_fastest_wavelength"]},
+    {"name": "quiz_fastest_wavelength_cycles", "about": "answers 1 / (2 pi) = 0.159: the frequency in cycles per position",
+     "cells": {"quiz_fastest_wavelength": "quiz_fastest_wavelength = 0.159\n"},
+     "fails": ["test_quiz_fastest_wavelength"]},
     {"name": "quiz_learned_extrapolates_True", "about": "answers True: thinks a learned table extrapolates",
      "cells": {"quiz_learned_extrapolates": "quiz_learned_extrapolates = True\n"},
      "fails": ["test_quiz_learned_extrapolates"]},
@@ -139,6 +218,15 @@ MUTANTS = [
 
 ALTERNATIVES = [
     # ---- order_blindness
+    {"name": "permutation_deque_fromiter", "about": "a deque of positions per word, np.fromiter; gap via Python max over the flat array",
+     "cells": {"order_blindness": (
+         "from collections import defaultdict, deque\n\n\n"
+         "def sentence_permutation(words_a, words_b):\n    where = defaultdict(deque)\n"
+         "    for i, w in enumerate(words_a):\n        where[w].append(i)\n"
+         "    return np.fromiter((where[w].popleft() for w in words_b), dtype=np.intp, count=len(words_b))\n\n\n"
+         "def equivariance_gap(f, X, perm):\n    X = np.asarray(X)\n"
+         "    d = np.asarray(f(X[..., perm, :])) - np.asarray(f(X))[..., perm, :]\n"
+         "    return max(abs(v) for v in d.flat)\n")}},
     {"name": "permutation_used_flags_take", "about": "used-flags loop; np.take along axis -2",
      "cells": {"order_blindness": (
          "def sentence_permutation(words_a, words_b):\n    used = [False] * len(words_a)\n    perm = []\n"
@@ -170,7 +258,22 @@ ALTERNATIVES = [
          "    pos = np.arange(max_len, dtype=np.float64)[:, None]\n"
          "    freq = np.exp(-np.arange(0, d_model, 2) * math.log(10000.0) / d_model)\n"
          "    pe[:, 0::2] = np.sin(pos * freq)\n    pe[:, 1::2] = np.cos(pos * freq[: d_model // 2])\n    return pe\n")}},
+    {"name": "pe_torch_float64_numpy", "about": "built with torch in float64, returned with .numpy()",
+     "cells": {"sinusoidal_positional_encoding": (
+         "def sinusoidal_positional_encoding(max_len, d_model):\n"
+         "    pos = torch.arange(int(max_len), dtype=torch.float64).unsqueeze(1)\n"
+         "    div = torch.exp(torch.arange(0, int(d_model), 2, dtype=torch.float64) * (-math.log(10000.0) / d_model))\n"
+         "    pe = torch.zeros(int(max_len), int(d_model), dtype=torch.float64)\n"
+         "    pe[:, 0::2] = torch.sin(pos * div)\n    pe[:, 1::2] = torch.cos(pos * div[: int(d_model) // 2])\n"
+         "    return pe.numpy()\n")}},
     # ---- relative_position_matrix
+    {"name": "rel_matrix_power", "about": "M_1 raised to the k-th power with np.linalg.matrix_power (inverse for k < 0)",
+     "cells": {"relative_position_matrix": (
+         "def relative_position_matrix(k, d_model):\n    if d_model % 2:\n        raise ValueError('odd d_model')\n"
+         "    M1 = np.zeros((d_model, d_model))\n    for i in range(d_model // 2):\n"
+         "        w = 10000.0 ** (-2 * i / d_model)\n"
+         "        M1[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[np.cos(w), np.sin(w)], [-np.sin(w), np.cos(w)]]\n"
+         "    return np.linalg.matrix_power(M1, int(k))\n")}},
     {"name": "rel_vectorised_indices", "about": "fancy indexing instead of a loop",
      "cells": {"relative_position_matrix": (
          "def relative_position_matrix(k, d_model):\n    if d_model % 2 == 1:\n"
@@ -186,6 +289,16 @@ ALTERNATIVES = [
          "        block = np.array([[np.cos(phi), np.sin(phi)], [-np.sin(phi), np.cos(phi)]])\n"
          "        rows.append([block if j == i else np.zeros((2, 2)) for j in range(n)])\n    return np.block(rows)\n")}},
     # ---- LearnedPositionalEmbedding
+    {"name": "learned_position_buffer", "about": "positions kept in a registered buffer, sliced to T",
+     "cells": {"LearnedPositionalEmbedding": (
+         "class LearnedPositionalEmbedding(nn.Module):\n"
+         "    def __init__(self, max_len, d_model):\n        super().__init__()\n"
+         "        self.pos_emb = nn.Embedding(max_len, d_model)\n"
+         "        self.register_buffer('positions', torch.arange(max_len), persistent=False)\n\n"
+         "    def forward(self, x):\n        T = x.size(1)\n"
+         "        if T > len(self.positions):\n"
+         "            raise ValueError(f'{T} positions, but max_len = {len(self.positions)}')\n"
+         "        return x + self.pos_emb(self.positions[:T])\n")}},
     {"name": "learned_weight_slice", "about": "slices the embedding table instead of looking it up",
      "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
                "        return x + self.embedding.weight[: x.shape[1]].unsqueeze(0)\n"}},
