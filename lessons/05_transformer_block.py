@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 5 — Building the complete transformer block
 #
-# *Transformer Internals, part 5 of 6. Time: about 90 minutes.*
+# *Transformer Internals, part 5 of 6. Time: about 130 min core + 25 min going further (optional).*
 #
 # You now own every ingredient: scaled dot-product attention (Part 2), multi-head attention
 # (Part 3) and positional encodings (Part 4). Today you assemble them into the **layer cake**
@@ -33,6 +33,8 @@
 # that runs silently passed. Some checks are hidden and run only when your work is graded, so
 # make your code correct in general, not just on the visible example. Questions marked
 # *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+# Sections titled **Going further** are optional and ungraded: skip them on a first pass and come
+# back when you have time; nothing graded depends on them.
 #
 # Conventions used in the whole course: tensors are batch first (`x` has shape `(B, T, d_model)`)
 # and masks are boolean with **True = may attend**. PyTorch's `nn.MultiheadAttention` and
@@ -121,30 +123,35 @@ def sinusoidal_positional_encoding(max_len, d_model):
     return pe
 
 # %% [markdown]
-# ## 1. The layer-cake architecture
+# ## 1. The layer-cake architecture (~10 min)
 #
 # **Theory hint.** A transformer is built by stacking identical layers. Each **encoder** layer
 # has two sub-layers: (1) multi-head self-attention, which looks at other positions, and (2) a
 # position-wise feed-forward network, which processes each position on its own. Each sub-layer
 # is wrapped in a **residual connection** followed by **layer normalisation** — the paper's
 # "Add & Norm": the output of a sub-layer is $\text{LayerNorm}(x + \text{Sublayer}(x))$
-# (Vaswani et al., §3.1). A **decoder** layer has *three* sub-layers, not two: masked
-# self-attention, then attention over the encoder's output ("cross-attention"), then the
-# feed-forward network, each with its own Add & Norm.
+# (Vaswani et al., §3.1). A **decoder** layer has *three* sub-layers, not two: the encoder's two
+# (its self-attention is *masked*, so that no position can look ahead) and a third that attends
+# over the encoder's output ("cross-attention"), each with its own Add & Norm.
 #
 # **Real-world example — a layer cake.** Every layer of the cake has the same recipe (sponge,
 # cream, sponge, cream ...); the cake gets its character from how many layers you stack. BERT-base
 # stacks 12 identical encoder layers; the recipe of one layer is what you design now.
 #
 # ### Exercise 1 — design one layer (2 points)
-# Write the recipe of one layer *in the order the paper applies it*, as a list of steps taken
-# from: `"self_attention"` (computes attention over the same sequence), `"cross_attention"`
-# (attends to the encoder's output), `"ffn"` (processes each position), `"add"` (adds the
-# shortcut: the sub-layer's input plus its output), `"norm"` (layer normalisation).
-# The encoder layer has 6 steps, the decoder layer 9.
+# Write the recipe of one layer *in the order the paper applies it*, as two Python lists (or
+# tuples) of strings: `encoder_recipe` (one encoder layer, 6 steps) and `decoder_recipe` (one decoder
+# layer, 9 steps). Each step is one of `"self_attention"` (computes attention over the same
+# sequence), `"cross_attention"` (attends to the encoder's output), `"ffn"` (processes each
+# position), `"add"` (adds the shortcut: the sub-layer's input plus its output) and `"norm"`
+# (layer normalisation). The formula $\text{LayerNorm}(x + \text{Sublayer}(x))$ tells you the
+# order of Add and Norm. For the decoder, decide where the cross-attention goes: its queries come
+# from the decoder's own sequence (the paper's Figure 1 shows the layer).
 
 # %% nbgrader={"solution": true, "grade_id": "layer_recipes"}
-# Replace with your two lists of steps.
+# Two lists of step names (strings), in the order the paper applies them.
+encoder_recipe = None  # list of 6 strings, e.g. ["ffn", "add", ...]
+decoder_recipe = None  # list of 9 strings
 ### BEGIN SOLUTION
 encoder_recipe = ["self_attention", "add", "norm", "ffn", "add", "norm"]
 decoder_recipe = ["self_attention", "add", "norm", "cross_attention", "add", "norm", "ffn", "add", "norm"]
@@ -171,7 +178,7 @@ assert list(decoder_recipe) == ["self_attention", "add", "norm", "cross_attentio
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 2. Layer normalisation
+# ## 2. Layer normalisation (~15 min)
 #
 # **Theory hint.** Layer normalisation (Ba et al., 2016) standardises **each position's feature
 # vector on its own**: for $x \in \mathbb{R}^{d_\text{model}}$,
@@ -236,11 +243,18 @@ class LayerNorm(nn.Module):
 
 # %%
 # Try it: your LayerNorm next to PyTorch's, on a small and a large width.
-print(LayerNorm(4)(torch.tensor([1.0, 2.0, 3.0, 4.0])))   # [-1.342 -0.447  0.447  1.342]
+ln_example = LayerNorm(4)(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+print(ln_example)   # [-1.342 -0.447  0.447  1.342]
+ln_gaps = {}
 for width in (4, 4096):
     x = 3.0 * torch.randn(2, 5, width, generator=torch.Generator().manual_seed(0)) + 7.0
     ours, theirs = LayerNorm(width)(x), nn.LayerNorm(width)(x)
-    print(f"width {width:4d}: max |ours - nn.LayerNorm| = {(ours - theirs).abs().max().item():.2e}")
+    ln_gaps[width] = (ours - theirs).abs().max().item()
+    print(f"width {width:4d}: max |ours - nn.LayerNorm| = {ln_gaps[width]:.2e}")  # about 1e-6 or less: float32 rounding
+
+# %% tags=["claim"]
+assert torch.allclose(ln_example, torch.tensor([-1.342, -0.447, 0.447, 1.342]), atol=1e-3), f"comment says [-1.342 -0.447 0.447 1.342], got {ln_example}"
+assert max(ln_gaps.values()) < 1e-5, f"comment says the gaps to nn.LayerNorm are float32 rounding (< 1e-5), got {ln_gaps}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_parameters", "points": 1}
 """LayerNorm has parameters `weight` (ones) and `bias` (zeros) of shape (d_model,), like nn.LayerNorm."""
@@ -299,14 +313,15 @@ assert _tiny.abs().max() < 0.5, (f"for [0, 0.002] LayerNorm gives +-0.001 / sqrt
                                  " (eps belongs inside the square root: sqrt(var + eps), not sqrt(var) + eps)")
 
 # %% [markdown]
-# ### Discovery — what normalisation does in a deep stack
-# Push a vector through 30 random linear layers whose weights are slightly too large (gain 1.5)
-# or slightly too small (gain 0.7), with and without a LayerNorm after each layer, and watch the
-# size (root mean square) of the activations.
+# ## Going further: what normalisation does in a deep stack (~5 min, optional)
+# Push a batch of vectors through 30 random linear layers whose weights are slightly too large
+# (gain 1.5) or slightly too small (gain 0.7), with and without a LayerNorm after each layer, and
+# watch the size (root mean square) of the activations.
 
 # %%
 gen = torch.Generator().manual_seed(0)
 d, depth = 64, 30
+rms = {}                                                    # (gain, use_norm) -> RMS after each layer
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for gain in (1.5, 0.7):
     Ws = [torch.randn(d, d, generator=gen) * gain / math.sqrt(d) for _ in range(depth)]
@@ -318,18 +333,28 @@ for gain in (1.5, 0.7):
                 h = h @ W
                 h = norm(h) if use_norm else h
                 sizes.append(h.pow(2).mean().sqrt().item())
+        rms[gain, use_norm] = sizes
         ax.semilogy(range(1, depth + 1), sizes, "-" if use_norm else "--",
                     label=f"gain {gain}, {'with' if use_norm else 'no'} LayerNorm")
 ax.set(xlabel="layer", ylabel="RMS of activations", title="LayerNorm keeps activations at scale 1")
 ax.legend(fontsize=8)
 plt.tight_layout()
 plt.show()
+for (gain, use_norm), sizes in rms.items():
+    print(f"gain {gain}, {'with' if use_norm else 'no  '} LayerNorm: RMS after layer 30 = {sizes[-1]:.3g}")
+
+# %% tags=["claim"]
+for _gain in (1.5, 0.7):
+    _ratio = rms[_gain, False][-1] / _gain ** 30
+    assert 0.1 < _ratio < 10, f"text says the RMS after 30 layers without LayerNorm is about {_gain}^30 = {_gain ** 30:.3g}, got {rms[_gain, False][-1]:.3g}"
+    assert all(abs(_s - 1) < 0.01 for _s in rms[_gain, True]), f"text says every layer with LayerNorm hands on vectors of size 1, got RMS between {min(rms[_gain, True]):.4f} and {max(rms[_gain, True]):.4f}"
 
 # %% [markdown]
-# Without normalisation the scale is multiplied at every layer: $1.5^{30} \approx 10^{5}$ or
-# $0.7^{30} \approx 10^{-5}$. With it, every layer hands on vectors of size 1.
+# Without normalisation the scale is multiplied by about the gain at every layer:
+# $1.5^{30} \approx 2 \times 10^{5}$ or $0.7^{30} \approx 2 \times 10^{-5}$. With it, every layer
+# hands on vectors of size 1.
 #
-# ## 3. The position-wise feed-forward network
+# ## 3. The position-wise feed-forward network (~12 min)
 #
 # **Theory hint.** After attention has gathered information *across* positions, each position
 # is processed *on its own* by the same small two-layer network (Vaswani et al., §3.3):
@@ -339,8 +364,11 @@ plt.show()
 # with an inner layer wider than the model: $d_\text{model} = 512$, $d_{ff} = 2048$ in the paper
 # — an expansion of **4×** that BERT and GPT keep ($768 \to 3072$). The same $W_1, W_2$ are used
 # at every position (like a $1\times1$ convolution), but differ from layer to layer. Most of a
-# transformer's parameters live here: $2\,d_\text{model}\,d_{ff} = 8\,d_\text{model}^2$ weights
-# per layer against $4\,d_\text{model}^2$ for attention.
+# **block's** parameters live here: $2\,d_\text{model}\,d_{ff} = 8\,d_\text{model}^2$ weights
+# against $4\,d_\text{model}^2$ for attention, two thirds of the block. Of a whole model the FFNs
+# hold less, because the embedding tables come on top: in GPT-2 small the token table alone
+# holds 38.6M of the 124.4M parameters, and the twelve FFNs 56.7M (45.5%). (An optional cell in
+# Section 8 counts them with your own function.)
 #
 # **Real-world example — a round-table meeting, then homework.** In the meeting (attention)
 # everyone listens to everyone; afterwards (FFN) each participant goes home and works through
@@ -381,7 +409,11 @@ class FeedForward(nn.Module):
 # Try it
 ffn_demo = FeedForward(8, 32)
 print(ffn_demo(torch.randn(2, 5, 8)).shape)                 # torch.Size([2, 5, 8])
-print(sum(p.numel() for p in ffn_demo.parameters()), "parameters = 8*32 + 32 + 32*8 + 8")
+n_ffn_demo = sum(p.numel() for p in ffn_demo.parameters())
+print(n_ffn_demo, "parameters = 8*32 + 32 + 32*8 + 8")
+
+# %% tags=["claim"]
+assert n_ffn_demo == 8 * 32 + 32 + 32 * 8 + 8, f"comment says 8*32 + 32 + 32*8 + 8 = {8 * 32 + 32 + 32 * 8 + 8} parameters, got {n_ffn_demo}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_layers", "points": 1}
 """FeedForward has linear1: d_model -> d_ff and linear2: d_ff -> d_model, with biases, and keeps the shape."""
@@ -449,7 +481,7 @@ assert torch.allclose(_y, _each, atol=1e-6), "FFN on the whole sequence must equ
 # the FFN adds a per-position nonlinear transformation with the same weights at every position (1 pt).
 
 # %% [markdown]
-# ## 4. Residual connections: stairs and elevator
+# ## 4. Residual connections: stairs and elevator (~18 min)
 #
 # **Theory hint.** A residual (skip) connection adds a sub-layer's input to its output:
 # $\text{output} = x + \text{Sublayer}(x)$ (He et al., 2016). By the chain rule,
@@ -503,7 +535,11 @@ def input_grad_norm(sublayers, x, residual):
 lin = nn.Linear(2, 2)
 with torch.no_grad():
     lin.weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 3.0]])); lin.bias.zero_()
-print(input_grad_norm([lin], torch.ones(1, 2), residual=False), input_grad_norm([lin], torch.ones(1, 2), residual=True))  # 3.606 5.0
+grad_demo = (input_grad_norm([lin], torch.ones(1, 2), residual=False), input_grad_norm([lin], torch.ones(1, 2), residual=True))
+print(grad_demo)  # (3.606, 5.0)
+
+# %% tags=["claim"]
+assert abs(grad_demo[0] - 3.606) < 1e-3 and abs(grad_demo[1] - 5.0) < 1e-5, f"comment says (3.606, 5.0), got {grad_demo}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norm_by_hand", "points": 1}
 """input_grad_norm matches the hand computation for one linear layer, plain and residual."""
@@ -552,7 +588,7 @@ assert _res > _one, f"with residuals the gradient after 30 layers should not shr
 # %% [markdown]
 # ### Discovery — plot it
 # Gradient norm at the input as a function of depth, for tanh sub-layers with PyTorch's default
-# initialisation:
+# initialisation (the same 48 layers, the first $n$ of them used for depth $n$):
 
 # %%
 torch.manual_seed(0)
@@ -571,17 +607,23 @@ plt.show()
 for n, p, r in zip(depths, plain, resid):
     print(f"{n:3d} layers: plain {p:10.3g}   residual {r:8.3g}")
 
+# %% tags=["claim"]
+assert 10 < plain[0] < 25 and plain[-1] < 1e-9, f"model answer says the plain gradient falls from about 15 (1 layer) to below 1e-9 (48 layers), got {plain[0]:.3g} -> {plain[-1]:.3g}"
+assert all(b > a for a, b in zip(resid, resid[1:])), f"text says the residual gradient never shrinks with depth, got {[round(r, 1) for r in resid]}"
+assert 25 < resid[0] < 50 and 150 < resid[-1] < 500, f"model answer says the residual gradient grows slowly, from about 35 to about 300, got {resid[0]:.3g} -> {resid[-1]:.3g}"
+
 # %% [markdown]
 # ### Question — why add the input to the output? (2 points, graded by hand)
-# The seed's three benefits: (1) gradient flow, (2) information preservation, (3) training
-# stability. Explain each in one or two sentences, using your measurements. (The residual curve
-# grows slowly with depth: what in a transformer block keeps that growth in check?)
+# A common explanation lists three benefits of residual connections: (1) gradient flow,
+# (2) information preservation, (3) training stability. Explain each in one or two sentences,
+# using your measurements. (The residual curve grows slowly with depth: what in a transformer
+# block keeps that growth in check?)
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_residual_benefits", "points": 2}
 # **Model answer.** (1) *Gradient flow:* the Jacobian of $x + f(x)$ is $I + \partial f/\partial x$,
 # so the gradient reaching layer 1 always has an identity path; measured, the plain stack's
-# gradient falls from about 18 (1 layer) to about $3\times10^{-11}$ (48 layers), while the
-# residual stack's never shrinks (about 35 → 320, a slow growth). (2) *Information preservation:* the input is carried forward
+# gradient falls from about 15 (1 layer) to below $10^{-9}$ (48 layers), while the
+# residual stack's never shrinks (about 35 → 300, a slow growth). (2) *Information preservation:* the input is carried forward
 # unchanged and each sub-layer only adds a correction, so the token's identity and position are
 # not lost even if a sub-layer's output is useless (at initialisation, or a sub-layer that has
 # learned to output ≈0 is simply skipped). (3) *Training stability:* each layer starts close to
@@ -593,7 +635,7 @@ for n, p, r in zip(depths, plain, resid):
 # and stability/trainability of deep stacks (1 pt).
 
 # %% [markdown]
-# ## 5. The encoder block: post-norm and pre-norm
+# ## 5. The encoder block: post-norm and pre-norm (~18 min)
 #
 # **Theory hint.** One encoder layer = self-attention and FFN, each with Add & Norm. Where the
 # norm goes is a design choice:
@@ -621,6 +663,11 @@ for n, p, r in zip(depths, plain, resid):
 # paragraph from the clean copy, and staples it onto the untouched draft.
 #
 # ### Exercise 5 — `EncoderBlock` (4 points)
+# Build the block the docstring describes, with both variants (`norm_first` chooses). Use your
+# `LayerNorm` and `FeedForward` and the given `MultiHeadAttention`. The tests compare your block
+# with PyTorch's `nn.TransformerEncoderLayer` loaded with your weights; each test first checks the
+# LayerNorm and FeedForward your block holds, so that a mistake there is reported as one of
+# Exercise 2 or 3, not of the block.
 
 # %% nbgrader={"solution": true, "grade_id": "EncoderBlock"}
 class EncoderBlock(nn.Module):
@@ -666,22 +713,82 @@ class EncoderBlock(nn.Module):
 
 # %%
 # Try it: both variants, with a padding mask (the second sentence has 3 real tokens out of 5).
+# Post-norm ends with a LayerNorm, so every position comes out with std 1; pre-norm does not.
 torch.manual_seed(0)
 x_demo = torch.randn(2, 5, 16)
+out_std = {}
 for nf in (False, True):
     block = EncoderBlock(16, 4, 64, norm_first=nf)
-    out = block(x_demo, mask=padding_mask([5, 3], 5))
-    print(f"norm_first={nf}: output {tuple(out.shape)}, per-position std of the output "
-          f"{out.std(-1, unbiased=False)[0, :3].tolist()}")
+    with torch.no_grad():
+        out = block(x_demo, mask=padding_mask([5, 3], 5))
+    out_std[nf] = out.std(-1, unbiased=False)[0, :3]
+    print(f"norm_first={nf}: output {tuple(out.shape)}, per-position std of the output {out_std[nf].tolist()}")
+
+# %% tags=["claim"]
+assert torch.allclose(out_std[False], torch.ones(3), atol=1e-3), f"comment says post-norm outputs have std 1 at every position, got {out_std[False]}"
+assert (out_std[True] - 1).abs().max() > 0.05, f"comment says pre-norm outputs are not normalised, got stds {out_std[True]}"
+
+# %% nbgrader={"locked": true, "grade_id": "block_test_helpers"}
+# Given (read-only). The block tests of Exercises 5 and 7 call this first: it checks the LayerNorm
+# and FeedForward modules your block holds, so that a mistake in Exercise 2 or 3 is reported as
+# such instead of being blamed on your block.
+import copy
+
+
+def check_block_parts(block, norms=("norm1", "norm2"), exact=True):
+    """Fail, naming the exercise to fix, if the block's LayerNorms (`norms`) or its `ffn` are wrong.
+
+    exact=True: every norm must compute layer normalisation like nn.LayerNorm (Exercise 2) and ffn
+    must compute linear2(relu(linear1(x))) (Exercise 3), in float32 and float64.
+    exact=False: they need only act on each position separately (what a masking test relies on).
+    """
+    g = torch.Generator().manual_seed(0)
+    parts = [(name, "LayerNorm", 2) for name in norms] + [("ffn", "FeedForward", 3)]
+    for name, kind, exercise in parts:
+        part = getattr(block, name, None)
+        where = f"this test uses your {kind} (the block's `{name}`)"
+        assert isinstance(part, nn.Module), f"{where}, but it is {type(part).__name__}: build it in __init__ (Exercise 5/7)"
+        if kind == "LayerNorm":
+            assert isinstance(getattr(part, "weight", None), nn.Parameter) and isinstance(getattr(part, "bias", None), nn.Parameter), \
+                f"{where}, which has no nn.Parameter `weight` and `bias`: fix Exercise 2 first"
+            d = part.weight.shape[-1]
+        else:
+            assert isinstance(getattr(part, "linear1", None), nn.Linear) and isinstance(getattr(part, "linear2", None), nn.Linear), \
+                f"{where}, which has no nn.Linear `linear1` and `linear2`: fix Exercise 3 first"
+            d = part.linear1.in_features
+        for dtype in (torch.float32, torch.float64):
+            probe = copy.deepcopy(part).to(dtype)
+            x = (3.0 * torch.randn(2, 5, d, generator=g) + 1.0).to(dtype)                # (B, T, d)
+            x2 = x.clone()
+            x2[:, 1:] = (3.0 * torch.randn(2, 4, d, generator=g)).to(dtype)              # other positions changed
+            with torch.no_grad():
+                if kind == "LayerNorm":
+                    probe.weight.copy_(1.0 + 0.5 * torch.randn(d, generator=g)); probe.bias.copy_(torch.randn(d, generator=g))
+                    want = F.layer_norm(x, (d,), probe.weight, probe.bias, getattr(part, "eps", 1e-5))
+                else:
+                    want = probe.linear2(torch.relu(probe.linear1(x)))
+                try:
+                    got, got2 = probe(x), probe(x2)
+                except Exception as e:
+                    raise AssertionError(f"{where}, which fails on a (2, 5, {d}) {dtype} input ({type(e).__name__}: {e}): fix Exercise {exercise} first")
+            assert isinstance(got, torch.Tensor) and got.shape == x.shape, f"{where}, which does not keep the shape (2, 5, {d}): fix Exercise {exercise} first"
+            assert torch.allclose(got[:, 0], got2[:, 0]), \
+                f"{where}, which mixes positions (its output at one position changes when only other positions change): fix Exercise {exercise} first"
+            tol = dict(rtol=1e-4, atol=1e-5) if dtype == torch.float32 else dict(rtol=1e-7, atol=1e-9)
+            assert not exact or torch.allclose(got.double(), want.double(), **tol), (f"{where}, which does not match " +
+                ("nn.LayerNorm" if kind == "LayerNorm" else "linear2(relu(linear1(x)))") + f" in {dtype}: fix Exercise {exercise} first")
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_block_structure", "points": 1}
 """EncoderBlock has self_attn, ffn, norm1, norm2 of the right sizes and keeps the shape (B, T, d_model)."""
 _blk = EncoderBlock(12, 3, 40)
-assert isinstance(_blk.self_attn, MultiHeadAttention), f"self_attn must be a MultiHeadAttention, got {type(_blk.self_attn).__name__}"
-assert isinstance(_blk.ffn, FeedForward) and _blk.ffn.linear1.out_features == 40, "ffn must be FeedForward(d_model, d_ff) with d_ff = 40"
+assert isinstance(getattr(_blk, "self_attn", None), MultiHeadAttention), f"self_attn must be a MultiHeadAttention, got {type(getattr(_blk, 'self_attn', None)).__name__}"
+assert isinstance(getattr(_blk, "ffn", None), FeedForward), f"ffn must be a FeedForward(d_model, d_ff), got {type(getattr(_blk, 'ffn', None)).__name__}"
+assert getattr(getattr(_blk.ffn, "linear1", None), "out_features", None) == 40, \
+    "ffn must be FeedForward(d_model, d_ff) with d_ff = 40, so ffn.linear1 maps 12 -> 40 (if your FeedForward has no nn.Linear linear1, fix Exercise 3 first)"
 for _name in ("norm1", "norm2"):
     _n = getattr(_blk, _name, None)
-    assert _n is not None and tuple(_n.weight.shape) == (12,), f"{_name} must be a LayerNorm(d_model = 12)"
+    assert tuple(getattr(_n, "weight", torch.empty(0)).shape) == (12,), \
+        f"{_name} must be a LayerNorm(d_model = 12), whose weight has shape (12,) (if your LayerNorm has no weight, fix Exercise 2 first)"
 with torch.no_grad():
     _y = _blk(torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(7)))
 assert tuple(_y.shape) == (2, 5, 12), f"the block must map (2, 5, 12) to (2, 5, 12), got {tuple(_y.shape)}"
@@ -689,6 +796,7 @@ assert tuple(_y.shape) == (2, 5, 12), f"the block must map (2, 5, 12) to (2, 5, 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_post_norm_matches_torch", "points": 1}
 """Post-norm EncoderBlock = norm2(h + FFN(h)) with h = norm1(x + SA(x)); matches nn.TransformerEncoderLayer."""
 _blk = EncoderBlock(8, 2, 16, norm_first=False)
+check_block_parts(_blk)  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
     for _lin in (_blk.self_attn.W_o, _blk.ffn.linear2):  # silence both sub-layers
         _lin.weight.zero_(); _lin.bias.zero_()
@@ -725,6 +833,7 @@ with warnings.catch_warnings():
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_pre_norm_matches_torch", "points": 1}
 """Pre-norm EncoderBlock = h + FFN(norm2(h)) with h = x + SA(norm1(x)); matches nn.TransformerEncoderLayer."""
 _blk = EncoderBlock(8, 2, 16, norm_first=True)
+check_block_parts(_blk)  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
     for _lin in (_blk.self_attn.W_o, _blk.ffn.linear2):  # silence both sub-layers
         _lin.weight.zero_(); _lin.bias.zero_()
@@ -759,6 +868,7 @@ with warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_padding_mask", "points": 1}
 """With a padding mask, real tokens ignore the padding; matches PyTorch (which wants ~mask) in both variants."""
+check_block_parts(EncoderBlock(8, 2, 16))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 torch.manual_seed(10)
 for _nf in (False, True):
     _blk = EncoderBlock(8, 2, 16, norm_first=_nf)
@@ -802,7 +912,7 @@ with warnings.catch_warnings():
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 6. The decoder block: causal masking and cross-attention
+# ## 6. The decoder block: causal masking and cross-attention (~22 min)
 #
 # **Theory hint.** A decoder generates its output one token at a time, so while training it
 # must not see the tokens it has to predict: position $i$ may attend only to positions
@@ -869,6 +979,9 @@ for _T in (2, 5, 9, 64):
 
 # %% [markdown]
 # ### Exercise 7 — `DecoderBlock` (5 points)
+# Build the decoder layer the docstring describes, in both variants, from your `LayerNorm`,
+# `FeedForward` and two of the given `MultiHeadAttention`s. As in Exercise 5, each test first
+# checks the LayerNorms and the FeedForward your block holds.
 
 # %% nbgrader={"solution": true, "grade_id": "DecoderBlock"}
 class DecoderBlock(nn.Module):
@@ -942,6 +1055,7 @@ assert tuple(_y.shape) == (2, 4, 12), f"x (2, 4, 12) with memory (2, 6, 12) must
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_causal_ignores_the_future", "points": 1}
 """With a causal tgt_mask, changing future target tokens leaves earlier outputs unchanged (both variants)."""
+check_block_parts(DecoderBlock(8, 2, 16), ("norm1", "norm2", "norm3"), exact=False)  # position-wise LayerNorm and FFN (Exercises 2, 3)
 torch.manual_seed(12)
 _tril = torch.tril(torch.ones(6, 6, dtype=torch.bool))
 for _nf in (False, True):
@@ -956,6 +1070,7 @@ for _nf in (False, True):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_cross_attention_reads_memory", "points": 1}
 """Cross-attention takes keys and values from the memory and respects memory_mask."""
+check_block_parts(DecoderBlock(8, 2, 16), ("norm1", "norm2", "norm3"), exact=False)  # position-wise LayerNorm and FFN (Exercises 2, 3)
 torch.manual_seed(13)
 for _nf in (False, True):
     _blk = DecoderBlock(8, 2, 16, norm_first=_nf)
@@ -972,6 +1087,7 @@ for _nf in (False, True):
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_post_norm_matches_torch", "points": 1}
 """Post-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=False), with causal and padding masks."""
 _blk = DecoderBlock(8, 2, 16, norm_first=False)
+check_block_parts(_blk, ("norm1", "norm2", "norm3"))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
     for _lin in (_blk.self_attn.W_o, _blk.cross_attn.W_o, _blk.ffn.linear2):  # silence all sub-layers
         _lin.weight.zero_(); _lin.bias.zero_()
@@ -1018,6 +1134,7 @@ with warnings.catch_warnings():
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_pre_norm_matches_torch", "points": 1}
 """Pre-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=True), with causal and padding masks."""
 _blk = DecoderBlock(8, 2, 16, norm_first=True)
+check_block_parts(_blk, ("norm1", "norm2", "norm3"))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
     for _lin in (_blk.self_attn.W_o, _blk.cross_attn.W_o, _blk.ffn.linear2):  # silence all sub-layers
         _lin.weight.zero_(); _lin.bias.zero_()
@@ -1064,10 +1181,11 @@ with warnings.catch_warnings():
 # %% [markdown]
 # ### Question — three kinds of attention (2 points, graded by hand)
 # A full encoder–decoder transformer (the paper's translation model) uses three kinds of
-# attention layers. For each — encoder self-attention, decoder (masked) self-attention, and
-# encoder–decoder (cross-) attention — say where its queries, keys and values come from and
-# which mask it uses. Why does the decoder's self-attention need the causal mask during
-# training, when the whole target sentence is available anyway?
+# attention layers. The theory hint told you where the cross-attention's queries, keys and values
+# come from; say the same for the encoder's self-attention and the decoder's (masked)
+# self-attention, and name the mask each of the three uses (causal, padding of which sequence, or
+# none). Then: why does the decoder's self-attention need the causal mask during training, when
+# the whole target sentence is available anyway?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_three_attentions", "points": 2}
 # **Model answer.** *Encoder self-attention:* Q, K and V all come from the encoder's previous
@@ -1084,7 +1202,7 @@ with warnings.catch_warnings():
 # token to be predicted during parallel training, matching generation (1 pt).
 
 # %% [markdown]
-# ## 7. Stacking blocks, and tracing one token
+# ## 7. Stacking blocks (~8 min)
 #
 # **Theory hint.** An encoder is $N$ identical blocks applied one after the other — *identical
 # in structure, each with its own weights* ($N = 6$ in the paper, 12 in BERT-base). The output
@@ -1092,6 +1210,8 @@ with warnings.catch_warnings():
 # A pre-norm stack ends with a final LayerNorm, since its blocks' outputs are not normalised.
 #
 # ### Exercise 8 — `Encoder`, a stack of N blocks (2 points)
+# The tests check the stack against your own `EncoderBlock`: a stack that applies your blocks
+# correctly gets its points even if Exercise 5 still has a mistake.
 
 # %% nbgrader={"solution": true, "grade_id": "Encoder"}
 class Encoder(nn.Module):
@@ -1124,16 +1244,20 @@ class Encoder(nn.Module):
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_has_independent_layers", "points": 1}
 """Encoder holds num_layers separate EncoderBlocks (own weights), plus a final norm only in pre-norm."""
 _enc = Encoder(3, 8, 2, 16)
-assert len(_enc.layers) == 3 and all(isinstance(_l, EncoderBlock) for _l in _enc.layers), "layers must hold 3 EncoderBlocks"
-assert len({id(_l) for _l in _enc.layers}) == 3, "the 3 layers are the same block repeated: build a new EncoderBlock for every layer"
+_layers = getattr(_enc, "layers", None)
+assert isinstance(_layers, nn.ModuleList), f"layers must be an nn.ModuleList, got {type(_layers).__name__} (a plain list hides the blocks' parameters from PyTorch)"
+assert len(_layers) == 3 and all(isinstance(_l, EncoderBlock) for _l in _layers), "layers must hold 3 EncoderBlocks"
+assert len({id(_l) for _l in _layers}) == 3, "the 3 layers are the same block repeated: build a new EncoderBlock for every layer"
 _per_block = sum(_p.numel() for _p in EncoderBlock(8, 2, 16).parameters())
 _n = sum(_p.numel() for _p in _enc.parameters())
 assert _n == 3 * _per_block, f"a post-norm stack of 3 blocks has 3 x {_per_block} = {3 * _per_block} parameters, got {_n}"
+_ln = sum(_p.numel() for _p in LayerNorm(8).parameters())
+assert _ln == 16, f"this test counts the parameters of your LayerNorm(8): {_ln} instead of 16 (weight and bias, nn.Parameter each): fix Exercise 2 first"
 _n_pre = sum(_p.numel() for _p in Encoder(3, 8, 2, 16, norm_first=True).parameters())
 assert _n_pre == 3 * _per_block + 16, f"a pre-norm stack adds one final LayerNorm (16 parameters): expected {3 * _per_block + 16}, got {_n_pre}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_matches_torch", "points": 1}
-"""Encoder applies its blocks in order with the same mask (then the final norm); matches nn.TransformerEncoder."""
+"""Encoder applies its blocks in order, each with the same mask (then the final norm in pre-norm)."""
 torch.manual_seed(16)
 _enc = Encoder(2, 8, 2, 16)
 _x, _m = torch.randn(2, 5, 8), padding_mask([5, 2], 5)
@@ -1142,40 +1266,40 @@ with torch.no_grad():
     _got = _enc(_x, mask=_m)
 assert torch.allclose(_got, _want, atol=1e-6), "Encoder(x, mask) must equal layers[1](layers[0](x, mask), mask) for a post-norm stack"
 ### BEGIN HIDDEN TESTS
+# The reference is built from your own EncoderBlock (credit for the stack even if the block is wrong):
+# block i of a stack with norm_first=nf must behave as EncoderBlock(..., norm_first=nf) with its weights.
 _g = torch.Generator().manual_seed(60)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     for _N, _B, _T, _d, _h, _dff in [(3, 3, 6, 12, 3, 20), (2, 2, 5, 8, 2, 16)]:
         for _nf in (False, True):
             _enc = Encoder(_N, _d, _h, _dff, norm_first=_nf)
-            _layer = nn.TransformerEncoderLayer(_d, _h, _dff, dropout=0.0, activation="relu", batch_first=True, norm_first=_nf)
-            _ref = nn.TransformerEncoder(_layer, _N, norm=nn.LayerNorm(_d) if _nf else None, enable_nested_tensor=False).eval()
             with torch.no_grad():
                 for _p in _enc.parameters():
                     _p.copy_(0.4 * torch.randn(_p.shape, generator=_g))
-                for _blk, _rl in zip(_enc.layers, _ref.layers):
-                    _sa = _blk.self_attn
-                    _rl.self_attn.in_proj_weight.copy_(torch.cat([_sa.W_q.weight, _sa.W_k.weight, _sa.W_v.weight]))
-                    _rl.self_attn.in_proj_bias.copy_(torch.cat([_sa.W_q.bias, _sa.W_k.bias, _sa.W_v.bias]))
-                    _rl.self_attn.out_proj.load_state_dict(_sa.W_o.state_dict())
-                    _rl.linear1.load_state_dict(_blk.ffn.linear1.state_dict()); _rl.linear2.load_state_dict(_blk.ffn.linear2.state_dict())
-                    for _a in ("norm1", "norm2"):
-                        getattr(_rl, _a).weight.copy_(getattr(_blk, _a).weight); getattr(_rl, _a).bias.copy_(getattr(_blk, _a).bias)
-                if _nf:
-                    _ref.norm.weight.copy_(_enc.norm.weight); _ref.norm.bias.copy_(_enc.norm.bias)
                 _lengths = torch.randint(1, _T + 1, (_B,), generator=_g)
-                _real = torch.arange(_T)[None, :] < _lengths[:, None]
+                _real = torch.arange(_T)[None, :] < _lengths[:, None]            # (B, T)
+                _mask = padding_mask(_lengths, _T)
                 _x = torch.randn(_B, _T, _d, generator=_g)
-                _got = _enc(_x, mask=padding_mask(_lengths, _T))
-                _want = _ref(_x, src_key_padding_mask=~_real)
-            assert torch.allclose(_got[_real], _want[_real], rtol=1e-4, atol=1e-5), f"Encoder(num_layers={_N}, norm_first={_nf}) differs from nn.TransformerEncoder (final LayerNorm in pre-norm? mask passed to every block?)"
+                _want = _x
+                for _layer in _enc.layers:
+                    _fresh = EncoderBlock(_d, _h, _dff, norm_first=_nf)
+                    _fresh.load_state_dict(_layer.state_dict())
+                    _want = _fresh(_want, mask=_mask)
+                if _nf:
+                    assert getattr(_enc, "norm", None) is not None, "a pre-norm stack ends with a final LayerNorm (self.norm)"
+                    _want = _enc.norm(_want)
+                _got = _enc(_x, mask=_mask)
+            assert torch.allclose(_got[_real], _want[_real], rtol=1e-5, atol=1e-6), \
+                (f"Encoder(num_layers={_N}, norm_first={_nf}) is not its blocks applied in order, each with the mask"
+                 + (", then the final LayerNorm" if _nf else " (no final LayerNorm in post-norm)") + " (blocks built with norm_first? mask passed to every block?)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ### Discovery — trace one token through the stack
-# Seed activity: follow "cat" through a 2-layer post-norm encoder and name every transformation
-# it undergoes. (The weights are random, so the *attention pattern* is not meaningful yet; the
-# *sequence of transformations* is exactly that of a trained BERT.)
+# ## Going further: trace one token through the stack (~10 min, optional)
+# Follow "cat" through a 2-layer post-norm encoder and name every transformation it undergoes.
+# For every step the cell *measures* whether it mixes positions: it changes the other tokens'
+# vectors at that step's input and checks whether the output at "cat" moves.
 
 # %%
 torch.manual_seed(0)
@@ -1184,37 +1308,64 @@ vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
 d_model, pos = 16, tokens.index("cat")
 embed = nn.Embedding(len(vocab), d_model)
 encoder = Encoder(2, d_model, 4, 4 * d_model)
+gen = torch.Generator().manual_seed(1)
+trace = []                                                                 # (step, mixes positions?, cos(v, input))
+
+
+def mixes(step, h):
+    """Does step(h) at position `pos` change when only the other positions of h change?"""
+    others = [t for t in range(h.shape[1]) if t != pos]
+    h2 = h.clone()
+    h2[:, others] += torch.randn(h2[:, others].shape, generator=gen)
+    return not torch.allclose(step(h)[0, pos], step(h2)[0, pos], atol=1e-6)
+
+
 with torch.no_grad():
     ids = torch.tensor([[vocab[w] for w in tokens]])                       # (1, T)
     x = embed(ids) * math.sqrt(d_model) + sinusoidal_positional_encoding(len(tokens), d_model)  # (1, T, d_model)
-    start = x[0, pos].clone()
+    x_in, start = x.clone(), x[0, pos].clone()
 
-    def show(step, v, mixes):
+    def show(name, v, mixed):
         cos = F.cosine_similarity(v, start, dim=0).item()
-        print(f"{step:<34} mixes positions: {mixes:<4} |v| = {v.norm():6.2f}   cos(v, input) = {cos:+.2f}")
+        trace.append((name, mixed, cos))
+        print(f"{name:<34} mixes positions: {'YES' if mixed else 'no':<4} |v| = {v.norm():6.2f}   cos(v, input) = {cos:+.2f}")
 
-    show("embedding * sqrt(d) + position", x[0, pos], "no")
+    show("embedding * sqrt(d) + position", x[0, pos], False)
     for i, blk in enumerate(encoder.layers):
         a, w = blk.self_attn(x, x, x)                                      # w: (1, H, T, T)
-        show(f"layer {i}: self-attention output", a[0, pos], "YES")
+        show(f"layer {i}: self-attention output", a[0, pos], mixes(lambda h: blk.self_attn(h, h, h)[0], x))
         top = tokens[int(w[0, :, pos].mean(0).argmax())]
+        show(f"layer {i}: add & norm", blk.norm1(x + a)[0, pos], mixes(lambda h: blk.norm1(h + a), x))
         x = blk.norm1(x + a)
-        show(f"layer {i}: add & norm", x[0, pos], "no")
         f = blk.ffn(x)
-        show(f"layer {i}: feed-forward output", f[0, pos], "no")
+        show(f"layer {i}: feed-forward output", f[0, pos], mixes(blk.ffn, x))
+        show(f"layer {i}: add & norm", blk.norm2(x + f)[0, pos], mixes(lambda h: blk.norm2(h + f), x))
         x = blk.norm2(x + f)
-        show(f"layer {i}: add & norm", x[0, pos], "no")
         print(f"   (in layer {i}, 'cat' attends most, averaged over heads, to '{top}')")
-    print("same as encoder(x):", torch.allclose(x, encoder(embed(ids) * math.sqrt(d_model)
-                                                         + sinusoidal_positional_encoding(len(tokens), d_model)), atol=1e-6))
+    same = torch.allclose(x, encoder(x_in), atol=1e-6)
+    print("same as encoder(x):", same)
+
+# %% tags=["claim"]
+assert same, "text says the traced steps are exactly what encoder(x) computes"
+_mixing = [name for name, mixed, _ in trace if mixed]
+assert _mixing == [name for name, _, _ in trace if "self-attention" in name], f"text says only the self-attention steps mix positions, measured: {_mixing}"
+_after_add = [cos for name, _, cos in trace if "add & norm" in name]
+assert min(_after_add) > 0.5, f"text says the residual paths keep 'cat' similar to where it started, cos after each add & norm: {_after_add}"
 
 # %% [markdown]
 # Only the self-attention steps mix information from other positions; every other step
 # transforms "cat"'s vector on its own. After the first layer, the vector at position 1 is no
 # longer "the word *cat*" but "*cat*, in this sentence": a **contextual** representation —
-# yet the residual paths keep it similar to where it started.
+# yet the residual paths keep it similar to where it started (the cosine after every Add & Norm).
 #
-# ## 8. Stack and scale: counting the parameters of real models
+# The weights here are random, so the attention pattern means nothing yet. The *sequence of
+# transformations* inside each layer is that of a BERT layer (post-norm: self-attention, Add &
+# Norm, FFN, Add & Norm), but a real BERT differs around and inside it: its FFN uses GELU instead
+# of ReLU; its input is a learned position embedding plus a token-type (segment) embedding added
+# to the token embedding, with no $\sqrt{d}$ scaling, then a LayerNorm (and dropout) on the sum;
+# and it stacks 12 layers of width 768 (Devlin et al., 2019, §3.1 and Figure 2).
+#
+# ## 8. Stack and scale: counting the parameters of real models (~17 min)
 #
 # **Theory hint.** With $d = d_\text{model}$ and $d_{ff}$, one encoder block holds
 # - attention: $W_q, W_k, W_v, W_o$, each $d \times d$ plus a bias of $d$: $4(d^2 + d)$ —
@@ -1226,9 +1377,10 @@ with torch.no_grad():
 # position table (maximum positions × $d$), in BERT a segment ("token type") table (2 × $d$) and a
 # LayerNorm on the summed embeddings; GPT-2/GPT-3 (pre-norm) add a **final LayerNorm** instead;
 # BERT adds a **pooler** (a $d \times d$ linear layer with bias on the first token, for
-# classification). The output layer that predicts tokens reuses the token table (weight tying), so
-# it adds nothing. A decoder-only model such as GPT-2 uses blocks with exactly the encoder's
-# parameters — the causal mask has no weights.
+# classification). GPT's output layer, which predicts the next token, reuses the token table
+# (weight tying), so it adds nothing; the counts here leave out the heads used only in training
+# (BERT's masked-LM head, for example). A decoder-only model such as GPT-2 uses blocks with
+# exactly the encoder's parameters — the causal mask has no weights.
 #
 # ### Exercise 9 — `encoder_param_count` (4 points)
 # Count the parameters of a stack of blocks and, through keyword-only arguments, of the parts
@@ -1268,10 +1420,15 @@ def encoder_param_count(num_layers, d_model, num_heads, d_ff, *, vocab_size=0, m
 
 # %%
 # Try it: the blocks alone, then BERT-base from its configuration (Devlin et al., 2019).
-print(encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8))       # 172
+n_tiny = encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8)
+print(n_tiny)                                                             # 172
 bert_base = dict(num_layers=12, d_model=768, num_heads=12, d_ff=3072)
 print(f"BERT-base blocks only: {encoder_param_count(**bert_base):,}")
-print(f"BERT-base: {encoder_param_count(**bert_base, vocab_size=30522, max_positions=512, type_vocab_size=2, embedding_norm=True, pooler=True):,}")
+n_bert_base = encoder_param_count(**bert_base, vocab_size=30522, max_positions=512, type_vocab_size=2, embedding_norm=True, pooler=True)
+print(f"BERT-base: {n_bert_base:,}")                                    # 109,482,240
+
+# %% tags=["claim"]
+assert (n_tiny, n_bert_base) == (172, 109_482_240), f"comments say 172 and 109,482,240, got {n_tiny} and {n_bert_base:,}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_blocks", "points": 1}
 """The blocks alone: 4(d^2 + d) + (2 d d_ff + d_ff + d) + 4d per layer, biases and LayerNorms included."""
@@ -1323,13 +1480,17 @@ assert _got == 335_141_888, f"BERT-large should have exactly 335,141,888 paramet
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ### Exercise 10 — stack and scale: fill in the seed's table (2 points)
+# ### Exercise 10 — stack and scale: fill in the table (2 points)
 #
-# *If one layer is good, what about many layers?* Complete the number of layers of GPT-2 (its
+# *If one layer is good, what about many layers?* Look up the number of layers of GPT-2 (its
 # largest, "XL", model; Radford et al., 2019, Table 2) and GPT-3 (its largest, 175B, model;
-# Brown et al., 2020, Table 2.1), then compute their parameters with your `encoder_param_count`.
-# Both are decoder-only, pre-norm, with tied output embeddings, so their blocks count exactly like
-# yours. Configurations:
+# Brown et al., 2020, Table 2.1), then compute their parameters with your `encoder_param_count`
+# and the configurations below. Both are decoder-only, pre-norm, with tied output embeddings, so
+# their blocks count exactly like yours. Set four variables, all Python ints:
+# - `gpt2_layers`, `gpt3_layers`: the number of transformer blocks (layers) of each model;
+# - `gpt2_params`, `gpt3_params`: the total number of parameters of each model as a count (e.g.
+#   `1_234_567_890`, not `1.23` billion): token and position embeddings, all blocks (weights and
+#   biases) and the final LayerNorm, from `encoder_param_count`.
 #
 # | model | layers | $d_\text{model}$ | heads | $d_{ff}$ | vocabulary | positions | around the stack |
 # |---|---|---|---|---|---|---|---|
@@ -1338,11 +1499,16 @@ assert _got == 335_141_888, f"BERT-large should have exactly 335,141,888 paramet
 # | GPT-2 XL | ? | 1600 | 25 | 6400 | 50,257 | 1024 | final LayerNorm |
 # | GPT-3 175B | ? | 12288 | 96 | 49152 | 50,257 | 2048 | final LayerNorm |
 #
-# (GPT-3 reuses GPT-2's architecture and tokenizer, hence the same vocabulary and learned
-# position table; its $d_{ff} = 4\,d_\text{model}$, as Brown et al. state.)
+# (GPT-3 reuses GPT-2's architecture and tokenizer, hence the same vocabulary and a learned
+# position table, here for 2048 positions; its $d_{ff} = 4\,d_\text{model}$, as Brown et al. state.
+# Its sparse attention layers change which positions attend to which, not the weights.)
 
 # %% nbgrader={"solution": true, "grade_id": "scale_table"}
 # Fill in the layers, then compute the parameter counts with encoder_param_count.
+gpt2_layers = None  # int: number of blocks of GPT-2 XL
+gpt3_layers = None  # int: number of blocks of GPT-3 175B
+gpt2_params = None  # int: total parameters of GPT-2 XL, from encoder_param_count
+gpt3_params = None  # int: total parameters of GPT-3 175B, from encoder_param_count
 ### BEGIN SOLUTION
 gpt2_layers = 48
 gpt3_layers = 96
@@ -1353,7 +1519,7 @@ gpt3_params = encoder_param_count(num_layers=gpt3_layers, d_model=12288, num_hea
 ### END SOLUTION
 
 # %%
-# The seed's table, completed with your numbers.
+# The table, completed with your numbers (and BERT's from your encoder_param_count).
 rows = [("BERT-base", 12, encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072, vocab_size=30522, max_positions=512,
                                                type_vocab_size=2, embedding_norm=True, pooler=True), "110M"),
         ("BERT-large", 24, encoder_param_count(num_layers=24, d_model=1024, num_heads=16, d_ff=4096, vocab_size=30522, max_positions=512,
@@ -1362,22 +1528,51 @@ rows = [("BERT-base", 12, encoder_param_count(num_layers=12, d_model=768, num_he
         ("GPT-3", gpt3_layers, gpt3_params, "175.0B")]
 print(f"{'model':<11} {'layers':>6} {'counted':>17}   reported in the paper")
 for name, layers, n, paper in rows:
-    print(f"{name:<11} {layers:>6} {n:>17,}   {paper}")
+    print(f"{name:<11} {layers!s:>6} {n!s:>17}   {paper}" if not isinstance(n, int) else f"{name:<11} {layers:>6} {n:>17,}   {paper}")
+
+# %% tags=["claim"]
+_counted = {name: n for name, _, n, _ in rows}
+assert round(_counted["BERT-base"] / 1e6, 1) == 109.5 and round(_counted["BERT-large"] / 1e6, 1) == 335.1, f"text says BERT-base 109.5M and BERT-large 335.1M, got {_counted}"
+assert _counted["GPT-2 XL"] == 1_557_611_200 and round(_counted["GPT-3"] / 1e9, 1) == 174.6, f"text says GPT-2 XL 1,557,611,200 and GPT-3 174.6B, got {_counted}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt2", "points": 1}
-"""GPT-2 XL: the number of layers from the paper, and its parameter count (about 1.5B)."""
-assert 1.4e9 < gpt2_params < 1.7e9, f"GPT-2 XL has about 1.5 billion parameters, you computed {gpt2_params:,} (check the number of layers)"
+"""GPT-2 XL: the number of layers from the paper, and its parameter count from your encoder_param_count."""
+import numbers
+for _name, _value in (("gpt2_layers", gpt2_layers), ("gpt2_params", gpt2_params)):
+    assert isinstance(_value, numbers.Integral) and not isinstance(_value, bool), \
+        (f"{_name} must be an int (a count such as 1_234_567_890), got {_value!r}"
+         + (" (if it comes from your encoder_param_count, make that return an int: Exercise 9)" if isinstance(_value, float) else ""))
+try:  # this test uses your encoder_param_count: the size check below needs it to be right
+    _bert_ok = encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072, vocab_size=30522, max_positions=512,
+                                   type_vocab_size=2, embedding_norm=True, pooler=True) == 109_482_240
+except Exception as _e:
+    raise AssertionError(f"this test uses your encoder_param_count, which raised {type(_e).__name__}: do Exercise 9 first")
+assert not _bert_ok or 1.4e9 < gpt2_params < 1.7e9, f"GPT-2 XL has about 1.5 billion parameters, you computed {gpt2_params:,} (check the number of layers)"
 ### BEGIN HIDDEN TESTS
 assert gpt2_layers == 48, f"GPT-2 XL has 48 layers (Radford et al., 2019, Table 2), not {gpt2_layers}"
-assert gpt2_params == 1_557_611_200, f"GPT-2 XL's exact count is 1,557,611,200, got {gpt2_params:,} (vocabulary 50257, 1024 positions, final LayerNorm)"
+_yours = encoder_param_count(num_layers=48, d_model=1600, num_heads=25, d_ff=6400, vocab_size=50257, max_positions=1024, final_norm=True)
+assert gpt2_params in (_yours, 1_557_611_200), \
+    f"with 48 layers, vocabulary 50257, 1024 positions and a final LayerNorm, your encoder_param_count gives {_yours:,} for GPT-2 XL; you have {gpt2_params:,}"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt3", "points": 1}
-"""GPT-3: the number of layers from the paper, and its parameter count (about 175B)."""
-assert 170e9 < gpt3_params < 180e9, f"GPT-3 has about 175 billion parameters, you computed {gpt3_params:,} (check the number of layers)"
+"""GPT-3: the number of layers from the paper, and its parameter count from your encoder_param_count."""
+import numbers
+for _name, _value in (("gpt3_layers", gpt3_layers), ("gpt3_params", gpt3_params)):
+    assert isinstance(_value, numbers.Integral) and not isinstance(_value, bool), \
+        (f"{_name} must be an int (a count such as 1_234_567_890), got {_value!r}"
+         + (" (if it comes from your encoder_param_count, make that return an int: Exercise 9)" if isinstance(_value, float) else ""))
+try:  # this test uses your encoder_param_count: the size check below needs it to be right
+    _bert_ok = encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072, vocab_size=30522, max_positions=512,
+                                   type_vocab_size=2, embedding_norm=True, pooler=True) == 109_482_240
+except Exception as _e:
+    raise AssertionError(f"this test uses your encoder_param_count, which raised {type(_e).__name__}: do Exercise 9 first")
+assert not _bert_ok or 170e9 < gpt3_params < 180e9, f"GPT-3 has about 175 billion parameters, you computed {gpt3_params:,} (check the number of layers)"
 ### BEGIN HIDDEN TESTS
 assert gpt3_layers == 96, f"GPT-3 175B has 96 layers (Brown et al., 2020, Table 2.1), not {gpt3_layers}"
-assert gpt3_params == 174_604_259_328, f"GPT-3's count with this configuration is 174,604,259,328, got {gpt3_params:,}"
+_yours = encoder_param_count(num_layers=96, d_model=12288, num_heads=96, d_ff=49152, vocab_size=50257, max_positions=2048, final_norm=True)
+assert gpt3_params in (_yours, 174_604_259_328), \
+    f"with 96 layers, vocabulary 50257, 2048 positions and a final LayerNorm, your encoder_param_count gives {_yours:,} for GPT-3; you have {gpt3_params:,}"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1385,22 +1580,61 @@ assert gpt3_params == 174_604_259_328, f"GPT-3's count with this configuration i
 # ("110M"), BERT-large 335.1M (reported as "340M"), GPT-3 174.6B ("175.0B"). For GPT-2 the exact
 # count of the released XL model is 1,557,611,200; the paper's Table 2 says 1542M, and OpenAI later
 # noted that its original parameter counts were wrong (the small model, announced as 117M, has
-# 124M). Where do the parameters live? Per layer, $12\,d^2$ of the $\approx 12\,d^2 + 13\,d$
-# are weight matrices — $4d^2$ in attention, $8d^2$ in the FFN — so a model's size grows with
-# *layers × width²*: GPT-3 is 8× deeper than BERT-base and 16× wider, hence about
-# $8 \times 16^2 \approx 2000$ times more parameters in its blocks. For scale: the paper's own
-# "big" translation model had 6 + 6 layers, $d_\text{model} = 1024$ and 213M parameters, and
-# trained in 3.5 days — on 8 P100 GPUs (Vaswani et al., Table 3 and §5.2).
+# 124M). Per layer, $12\,d^2$ of the $\approx 12\,d^2 + 13\,d$ parameters are weight matrices —
+# $4d^2$ in attention, $8d^2$ in the FFN — so a model's size grows with *layers × width²*.
+#
+# ## Going further: where the parameters live, and does size always help? (~10 min, optional)
+# GPT-3 is 8× deeper than BERT-base and 16× wider, hence about $8 \times 16^2 \approx 2000$
+# times more parameters in its blocks. Inside a block, two thirds sit in the FFN; but a whole
+# model also carries its embedding tables, which weigh most in small models with large
+# vocabularies. The cell below splits GPT-2 small (12 layers, $d = 768$, 124M parameters) and
+# GPT-3 into their parts with your `encoder_param_count`.
+
+# %%
+gpt2_small = dict(num_layers=12, d_model=768, num_heads=12, d_ff=3072)
+gpt3_cfg = dict(num_layers=96, d_model=12288, num_heads=96, d_ff=49152)
+block_ratio = encoder_param_count(**gpt3_cfg) / encoder_param_count(num_layers=12, d_model=768, num_heads=12, d_ff=3072)
+print(f"GPT-3's blocks / BERT-base's blocks: {block_ratio:,.0f}")
+split = {}
+for name, cfg, n_pos in (("GPT-2 small", gpt2_small, 1024), ("GPT-3 175B", gpt3_cfg, 2048)):
+    d, f, L = cfg["d_model"], cfg["d_ff"], cfg["num_layers"]
+    total = encoder_param_count(**cfg, vocab_size=50257, max_positions=n_pos, final_norm=True)
+    parts = {"token table": 50257 * d, "position table": n_pos * d,
+             "attention (all layers)": L * 4 * (d * d + d), "FFN (all layers)": L * (2 * d * f + f + d)}
+    parts["LayerNorms"] = total - sum(parts.values())
+    split[name] = (total, parts)
+    print(f"{name}: {total:,} parameters")
+    for part, n in parts.items():
+        print(f"   {part:<24} {n:>16,}  {100 * n / total:5.1f}%")
+
+# %% tags=["claim"]
+assert 1900 < block_ratio < 2200, f"text says about 8 x 16^2 = 2048 times more block parameters, got {block_ratio:.0f}"
+_total, _parts = split["GPT-2 small"]
+assert round(_total / 1e6, 1) == 124.4 and round(_parts["token table"] / 1e6, 1) == 38.6, f"Section 3 says GPT-2 small has 124.4M parameters, 38.6M in the token table: {_total:,}, {_parts}"
+assert round(_parts["FFN (all layers)"] / 1e6, 1) == 56.7 and round(100 * _parts["FFN (all layers)"] / _total, 1) == 45.5, f"Section 3 says the FFNs hold 56.7M (45.5%): {_parts}"
+_ffn_share = _parts["FFN (all layers)"] / (_parts["FFN (all layers)"] + _parts["attention (all layers)"])
+assert abs(_ffn_share - 2 / 3) < 0.01, f"text says two thirds of a block's weights sit in the FFN, got {_ffn_share:.3f}"
+assert 0.29 < _parts["token table"] / _total < 1 / 3, f"text says GPT-2 small's token table is almost a third of the model: {_parts['token table'] / _total:.3f}"
+_total3, _parts3 = split["GPT-3 175B"]
+_emb3 = (_parts3["token table"] + _parts3["position table"]) / _total3
+assert round(100 * _emb3, 1) == 0.4 and abs(_parts3["FFN (all layers)"] / _total3 - 2 / 3) < 0.01, f"text says GPT-3's embeddings are 0.4% and its FFNs two thirds: {_emb3:.4f}, {_parts3['FFN (all layers)'] / _total3:.3f}"
+
+# %% [markdown]
+# In GPT-2 small the token table is almost a third of the model and the FFNs under half; in GPT-3
+# the embeddings are a rounding error (0.4%) and the FFNs two thirds. "Most parameters live in the
+# FFN" is true of every block and of large models, not of small ones with their embeddings.
 #
 # Do more layers and parameters always help? Performance improves smoothly and predictably with
 # size **when the data and compute grow with it** (Kaplan et al., 2020, on which GPT-3's design
 # rests); a bigger model trained on too little data is not better — and every layer costs memory
-# and time, which is why later work balanced size against training tokens.
+# and time, which is why later work balanced size against training tokens (Hoffmann et al., 2022).
+# For scale: the paper's own "big" translation model had 6 + 6 layers, $d_\text{model} = 1024$ and
+# 213M parameters, and trained in 3.5 days — on 8 P100 GPUs (Vaswani et al., Table 3 and §5.2).
 
 # %% [markdown]
-# ## 9. Concept quiz (5 points)
+# ## 9. Concept quiz (5 points, ~10 min)
 #
-# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
+# Quick questions on this part's ideas (a reading quiz), one point each. Answer each
 # in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
 # letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
 # answer only tells you whether your answer has the right *form*; whether it is right is checked
@@ -1529,11 +1763,11 @@ assert quiz_causal_mask_where.strip().upper() == "B", "only the decoder's self-a
 #    LayerNorm) is GPT-2's and most modern models'.
 # 6. The causal mask (True on and below the diagonal) stops positions from seeing the future;
 #    cross-attention takes its queries from the decoder and its keys and values from the encoder.
-# 7. Parameters: $\approx 12\,d^2$ per layer plus embeddings — BERT-base 109,482,240, BERT-large
-#    335M, GPT-2 XL 1.56B, GPT-3 175B.
+# 7. Parameters: $\approx 12\,d^2$ per layer (two thirds of it in the FFN) plus the embedding
+#    tables — BERT-base 109,482,240, BERT-large 335M, GPT-2 XL 1.56B, GPT-3 175B.
 #
-# **Next — Part 6:** the coding challenge. You build attention once more from scratch, solve the
-# seed's practice problems, and then train a small transformer on CPU on a task that needs
+# **Next — Part 6:** the coding challenge. You build attention once more from scratch, solve a
+# set of practice problems, and then train a small transformer on CPU on a task that needs
 # long-range dependencies — against an RNN baseline.
 
 # %% [markdown]
@@ -1543,5 +1777,7 @@ assert quiz_causal_mask_where.strip().upper() == "B", "only the decoder's self-a
 # | Vaswani et al. (2017), §3.1 *Encoder and Decoder Stacks* (Figure 1), §3.2.3, §3.3 *Position-wise Feed-Forward Networks*, §5.4 | $\text{LayerNorm}(x + \text{Sublayer}(x))$, $N = 6$, the decoder's masking and encoder–decoder attention, $d_{ff} = 2048$, residual dropout |
 # | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "The Feed-Forward Layer", "Adding Layer Normalization", "The Decoder", "Meet the Transformers" | pre- vs post-norm in code, an encoder layer like yours, the decoder, and the encoder / decoder / encoder–decoder branches (BERT, GPT, T5) |
 # | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "General Transformer architecture" and "The original architecture"; the same chapter's pages on encoder, decoder and sequence-to-sequence models | which block is used by which family of models, and what the decoder's two attention layers see |
+# | PyTorch tutorial *Language Modeling with `nn.Transformer` and torchtext* (pytorch.org/tutorials/beginner/transformer_tutorial.html). **Archived:** deprecated in 2024 with torchtext, the address now redirects to the tutorials index; its last text is in the history of the `pytorch/tutorials` repository on GitHub (`beginner_source/transformer_tutorial.py`) and in web archives | the model description: `nn.TransformerEncoder` stacks copies of `nn.TransformerEncoderLayer`, whose defaults (`norm_first=False`, ReLU, `dim_feedforward` = $d_{ff}$) are your post-norm block plus dropout, while `norm_first=True` gives your pre-norm block; tensors are sequence-first unless `batch_first=True`. And a lesson on masks: an encoder stack used as a language model needs a causal mask (`nn.Transformer.generate_square_subsequent_mask`, where blocked = $-\infty$); the tutorial's mask was removed in 2023 and restored months later (pytorch/tutorials issue #2478) |
+# | TensorFlow tutorial *Neural machine translation with a Transformer and Keras* (tensorflow.org/text/tutorials/transformer; current), "Define the components" | the same layers in Keras: the global self-attention (encoder), causal self-attention and cross-attention layers, the feed-forward network, the encoder and decoder layers — post-norm like your `norm_first=False` (`Add`, then `LayerNormalization`), with `use_causal_mask=True` in place of your `causal_mask` and padding masks carried from the embedding (`mask_zero=True`) |
 # | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "The Residuals", "The Decoder Side", "The Final Linear and Softmax Layer" | the Add & Norm boxes and the decoder drawn for translation |
 # | Ba, Kiros & Hinton (2016), *Layer Normalization*; He et al. (2016), *Deep Residual Learning*; Xiong et al. (2020), *On Layer Normalization in the Transformer Architecture* | the originals behind LayerNorm, residual connections, and why pre-norm trains more easily |
