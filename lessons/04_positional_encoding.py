@@ -772,9 +772,8 @@ assert gap_with_positions > 0.1, f"text says the gap is no longer 0 with positio
 # %% [markdown]
 # ## Going further: rotary embeddings, the same rotation used differently (~12 min, optional)
 #
-# Most recent large
-# language models (GPT-NeoX, PaLM, LLaMA and their successors) do not add anything to the
-# embeddings. Instead, RoFormer (Su et al., 2021) *rotates* each query and key by its position,
+# Most recent large language models (GPT-NeoX, PaLM, LLaMA and their successors) do not add
+# anything to the embeddings. Instead, RoFormer (Su et al., 2021) *rotates* each query and key by its position,
 # with block rotations like yours (same frequencies; RoFormer turns the other way, which changes
 # nothing here): $\tilde q_m = M_m q$, $\tilde k_n = M_n k$. Rotations compose and
 # preserve dot products, so
@@ -1015,8 +1014,7 @@ assert all(length_demo[T][1] == (T, 16) and length_demo[T][2] <= 1.0 for T in le
 # %% [markdown]
 # ## 6. Concept quiz (5 points, ~10 min)
 #
-# Quick questions on this part's ideas, one point each. Answer each
-# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
+# Quick questions on this part's ideas, one point each. Answer each in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
 # letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
 # answer only tells you whether your answer has the right *form*; whether it is right is checked
 # when your work is graded.
@@ -1130,8 +1128,8 @@ assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for 
 # ## Key takeaways
 # 1. Self-attention (and everything position-wise) is permutation-**equivariant**: permuting
 #    the words permutes the outputs, so "The cat chased the mouse" and "The mouse chased the
-#    cat" get the same word representations. Pooled outputs are invariant. A causal mask breaks
-#    the symmetry only partly. Positions must be injected.
+#    cat" get the same word representations. Pooled outputs are invariant. (Going further: a
+#    causal mask breaks the symmetry only partly.) Positions must be injected.
 # 2. The transformer **adds** a position vector to each (√d_model-scaled) word embedding.
 # 3. Sinusoidal encoding: $PE_{(pos,2i)} = \sin(pos/10000^{2i/d_{model}})$,
 #    $PE_{(pos,2i+1)} = \cos(pos/10000^{2i/d_{model}})$, interleaved, positions from 0:
@@ -1141,8 +1139,8 @@ assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for 
 #    shift by $k$ is a block-diagonal rotation $M_k$ ($PE_{pos+k} = M_k PE_{pos}$); dot products
 #    depend only on the offset.
 # 5. Learned embeddings work as well within the training length (Table 3 row (E)) but have no
-#    vector past max_len; rotary embeddings apply the same rotations to queries and keys so
-#    attention scores depend only on relative positions.
+#    vector past max_len. (Going further: rotary embeddings apply the same rotations to queries
+#    and keys, so attention scores depend only on relative positions.)
 #
 # **Next — Part 5:** we have attention, heads and positions. Add layer normalisation, residual
 # connections and a position-wise feed-forward network, and you have a transformer block.
@@ -1156,4 +1154,4 @@ assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for 
 # | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Representing The Order of The Sequence Using Positional Encoding" | pictures of the encoding; note the post's own update: its first figure puts the sines and the cosines in two halves (the Tensor2Tensor code) instead of interleaving them as the paper's formula does |
 # | Mehreen Saeed, "A Gentle Introduction to Positional Encoding in Transformer Models, Part 1" (Machine Learning Mastery, 2022) | a second, slower walk through the formula, a from-scratch NumPy version with loops, and plots of the waves and of the whole encoding matrix. Its formula is the paper's, written with $k$ for $pos$, $d$ for $d_{model}$ and $n$ for 10000; but its small worked example sets $n = 100$, so its numbers are not the paper's (nor yours), and its loop over $i < d/2$ leaves the last column at 0 for an odd $d$ |
 # | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn) | the place of positions in the architecture only: the chapter does not derive the sine/cosine encoding |
-# | Su et al. (2021), *RoFormer* | rotary embeddings: the rotation property of Part 4 applied to queries and keys |
+# | Su et al. (2021), *RoFormer* | rotary embeddings (the going-further section): the rotation of your Exercise 3 applied to queries and keys |
