@@ -501,6 +501,28 @@ def _names(source: str):
     return defined, used
 
 
+def variants_of(cases: list[Case]) -> dict:
+    """solution grade_id -> every source the cases write there. Generic wrappers are left out: they
+    only call the solution (their own names and strings are no dependency of the cell)."""
+    variants = {}
+    for c in cases:
+        if not c.generic:
+            for g, s in c.cells.items():
+                variants.setdefault(g, []).append(s)
+    return variants
+
+
+def _imports(source: str) -> set:
+    """Names a cell binds with import statements at its top level."""
+    text = "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    return {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names}
+
+
 def reach(source_nb, variants: dict) -> dict:
     """{"reach": solution grade_id -> the solution cells its exercise's test cells can reach,
         "affected": solution grade_id -> the test cells that can reach it}.
@@ -510,7 +532,7 @@ def reach(source_nb, variants: dict) -> dict:
     is taken to reach everything.
     """
     cells = [c for c in source_nb.cells if c.cell_type == "code"]
-    info = []
+    info, imported, assigned = [], set(), set()
     for c in cells:
         g = democlass.gid(c)
         srcs = [c.source] + list(variants.get(g, []))
@@ -519,14 +541,19 @@ def reach(source_nb, variants: dict) -> dict:
             d, u = _names(s)
             defined |= d
             used = None if used is None or u is None else used | u
+            i = _imports(s)
+            imported |= i
+            assigned |= d - i
         info.append((g, defined, used))
-    # Test cells never feed other cells (the course's rule: they do not depend on each other), and
-    # a name a cell defines itself is its own.
+    # A module name (`torch`, `np`, `F`) that cells only ever import is the same module whichever
+    # cell imports it again: that creates no dependency. Test cells never feed other cells (the
+    # course's rule: they do not depend on each other), and a name a cell defines itself is its own.
+    modules = imported - assigned
     tests = {g for g, (_, kind) in democlass.graded_cells(source_nb).items() if kind == "code"}
     edges = []
     for i, (_, mine, used) in enumerate(info):
         edges.append({j for j, (g, d, _) in enumerate(info) if j != i and g not in tests
-                      and (used is None or (used - mine) & d)})
+                      and (used is None or (used - mine) & (d - modules))})
 
     def closure(i):
         seen, todo = {i}, [i]
@@ -634,11 +661,7 @@ def run_cases(course: Path, parts, jobs=2, sandbox=True, group=True, log=print,
         source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
         mutants, alternatives, skipped[part] = part_cases(part, source_nb, folder)
         cases += mutants + alternatives
-        variants = {}
-        for c in mutants + alternatives:
-            for g, s in c.cells.items():
-                variants.setdefault(g, []).append(s)
-        reaches[part] = reach(source_nb, variants)
+        reaches[part] = reach(source_nb, variants_of(mutants + alternatives))
         exercise = democlass.exercises(source_nb)
         kinds = democlass.graded_cells(source_nb)
         tests[part] = {g: [t for t, owner in exercise.items() if owner == g and kinds[t][1] == "code"]

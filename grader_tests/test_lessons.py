@@ -118,6 +118,22 @@ def test_readme_point_table_matches_the_notebook(part):
         f"README says {readme_points().get(part)} for {part}, the notebook gives (auto, manual) = {(auto, manual)}"
 
 
+def readme_times() -> dict:
+    """The README's parts table: part -> (core minutes, going-further minutes)."""
+    text = (ROOT / "README.md").read_text()
+    return {m[0]: (int(m[1]), int(m[2])) for m in
+            re.findall(r"^\| `(\d\d_\w+)` \|.*\| about (\d+) min \+ (\d+) min optional \|$", text, re.M)}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_readme_time_table_matches_the_notebook(part):
+    """README states each part's core and going-further time as its notebook's title does."""
+    from course.validate import time_estimates
+    stated = time_estimates(lesson_to_notebook(part))
+    assert readme_times().get(part) == stated, \
+        f"README says {readme_times().get(part)} for {part}, the notebook's title says (core, going further) = {stated}"
+
+
 def test_regrading_gives_identical_scores(graded):
     """Autograding the same submissions again gives the same score in every cell."""
     from course.grade import grade_class

@@ -150,11 +150,7 @@ def test_mutants_share_a_submission_only_when_their_exercises_cannot_see_each_ot
     write_source(part, tmp_path)
     nb = nbformat.read(tmp_path / "source" / part / f"{part}.ipynb", as_version=4)
     found, alts, _ = mutants.part_cases(part, nb)
-    variants = {}
-    for c in found + alts:
-        for g, src in c.cells.items():
-            variants.setdefault(g, []).append(src)
-    deps = mutants.reach(nb, variants)
+    deps = mutants.reach(nb, mutants.variants_of(found + alts))
     want = {"softmax", "attention_scores", "scaled_dot_product_attention"}
     assert want <= deps["reach"]["scaled_dot_product_attention"], \
         f"attention's tests reach {sorted(deps['reach']['scaled_dot_product_attention'])}, expected at least {sorted(want)}"
@@ -165,3 +161,17 @@ def test_mutants_share_a_submission_only_when_their_exercises_cannot_see_each_ot
                 if "scaled_dot_product_attention" in {g for m in group for g in m.cells}
                 and {"softmax", "attention_scores"} & {g for m in group for g in m.cells}]
     assert not together, f"attention mutants share a submission with the cells it calls: {together}"
+
+
+def test_a_module_imported_again_or_a_generic_wrapper_creates_no_dependency(tmp_path):
+    """Part 5: LayerNorm's tests reach only LayerNorm, although other cells import torch again and
+    generic wrappers name arguments such as 'x' that try-it cells define."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    part = "05_transformer_block"
+    write_source(part, tmp_path)
+    nb = nbformat.read(tmp_path / "source" / part / f"{part}.ipynb", as_version=4)
+    found, alts, _ = mutants.part_cases(part, nb)
+    assert any(c.generic and "'x'" in c.cells.get("LayerNorm", "") for c in found), "no generic wrapper names 'x'"
+    deps = mutants.reach(nb, mutants.variants_of(found + alts))
+    assert deps["reach"]["LayerNorm"] == {"LayerNorm"}, \
+        f"LayerNorm's tests reach {sorted(deps['reach']['LayerNorm'])}, expected only LayerNorm"
