@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 2 — Inventing self-attention
 #
-# *Transformer Internals, part 2 of 6. Time: about 75 minutes.*
+# *Transformer Internals, part 2 of 6. Time: about 130 min core + 12 min going further (optional).*
 #
 # In Part 1 you watched information crawl through an RNN one step at a time. Today you invent the
 # fix: let every word look at every other word **directly**, in one step. By the end you will have
@@ -31,12 +31,15 @@
 # that runs silently passed. Some checks are hidden and run only when your work is graded, so
 # make your code correct in general, not just on the visible example. Questions marked
 # *(graded by hand)* are read by a person: answer in your own words, in a few sentences.
+# Each section's heading gives the time a careful student needs for it; sections whose heading
+# starts with "Going further" are optional and ungraded.
 #
 # Conventions used in the whole course: arrays are row-major with the batch first (`X` has
 # shape `(..., T, d)`), weights multiply on the right (`X @ W`), and masks are boolean with
 # **True = may attend**.
 
 # %% nbgrader={"locked": true, "grade_id": "setup"}
+import numbers
 import warnings
 
 import matplotlib.pyplot as plt
@@ -45,22 +48,50 @@ import numpy as np
 np.set_printoptions(precision=3, suppress=True)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
+
+def _fix_first(*names):
+    """Used by the test cells: names each earlier function in `names` that gets its own example wrong."""
+    def softmax_ok():
+        p = np.asarray(softmax(np.array([[0.0, np.log(3.0), -np.inf], [1000.0, 1001.0, 1002.0]])), dtype=float)
+        return np.allclose(p[0], [0.25, 0.75, 0.0]) and np.allclose(p[1], softmax(np.array([0.0, 1.0, 2.0])))
+
+    def attention_scores_ok():
+        s = attention_scores(np.ones((2, 1, 2)), np.array([[[1.0, 1.0], [1.0, -1.0]]] * 2))
+        return np.shape(s) == (2, 1, 2) and np.allclose(s, [[[np.sqrt(2.0), 0.0]]] * 2)
+
+    checks = {"softmax": ("Exercise 3", softmax_ok), "attention_scores": ("Exercise 5", attention_scores_ok)}
+    wrong = []
+    for name in names:
+        exercise, check = checks[name]
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                ok = bool(check())
+        except Exception:
+            ok = False
+        if not ok:
+            wrong.append(f"your {name} ({exercise})")
+    if not wrong:
+        return ""
+    return (" -- note: this test uses " + " and ".join(wrong) + ", which gets its own example wrong"
+            " (see its docstring and tests): fix that exercise first")
+
+
 # %% [markdown]
-# ## 1. The direct-connection idea
+# ## 1. The direct-connection idea (~10 min)
 #
-# **Theory hint.** In an RNN, word 1 reaches word 100 only through 99 hidden states. Instead,
-# what if every word could directly "attend" to every other word — look at all of them and
-# decide which are most relevant to understanding its own meaning?
+# **Theory hint.** In an RNN, word 1 reaches word 100 only after 99 recurrent steps, through
+# every hidden state in between. Instead, what if every word could directly "attend" to every
+# other word — look at all of them and decide which are most relevant to understanding its own
+# meaning?
 #
 # **Real-world example — a spotlight in a theatre.** Each word is an actor on stage. Each actor
 # controls a spotlight and can shine it on any actor, itself included; the brightness says how
 # much attention it pays. Every actor does this at the same time.
 #
-# For "The cat sat", draw the arrows on paper: each of the 3 words sends one arrow to each of
-# the 3 words (itself included), so there are 3 × 3 = 9. These arrows are exactly the entries of
-# the $n \times n$ attention matrix you will compute below. (If you do not count a word attending
-# to itself you get $n(n-1)$; if you treat an arrow and its reverse as one line, $n(n-1)/2$ —
-# but attention is directed and a word does attend to itself.)
+# **Your turn.** For "The cat sat", draw on paper one arrow from each word to every word its
+# spotlight can reach (itself included). How many arrows did you draw? How many would a
+# sentence of $n$ words need?
 #
 # ### Exercise 1 — count the connections (2 points)
 # Write `n_connections(n)`: the number of (directed) connections self-attention makes in a
@@ -70,13 +101,12 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 def n_connections(n):
     """Number of directed query->key connections in self-attention over n positions.
 
-    Every position attends to every position, itself included: one connection per entry of
-    the (n, n) attention matrix.
+    Every position attends to every position, itself included.
 
     Args:
         n: int >= 1, the sequence length.
     Returns:
-        int, the number of connections. Example: n_connections(3) == 9 ("The cat sat").
+        int, the number of connections. Example: n_connections(1) == 1 (one word attends to itself).
     """
     ### BEGIN SOLUTION
     return n * n
@@ -84,7 +114,7 @@ def n_connections(n):
 
 
 # %%
-# Try it: how fast does the count grow? (This quadratic growth is attention's main cost.)
+# Try it: how fast does the count grow with the length n?
 for n in (3, 12, 100, 1000):
     print(f"n = {n:5d}: {n_connections(n):>9,} connections")
 
@@ -102,7 +132,14 @@ for _n in (2, 5, 12, 100, 4096):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 2. Computing relevance
+# **Discovery.** Each of the $n$ words sends one arrow to each of the $n$ words: $n^2$
+# connections ("The cat sat": 3 × 3 = 9). They are exactly the entries of the $n \times n$
+# attention matrix you will compute below. A text ten times longer has a hundred times more
+# connections: this quadratic growth is attention's main cost. (If you do not count a word
+# attending to itself you get $n(n-1)$; if you treat an arrow and its reverse as one line,
+# $n(n-1)/2$ — but attention is directed, and a word does attend to itself.)
+#
+# ## 2. Computing relevance (~18 min)
 #
 # **Theory hint.** To decide how much one word should attend to another, we compute a
 # relevance score for every pair. Raw scores can be any real numbers; we turn them into
@@ -111,17 +148,23 @@ for _n in (2, 5, 12, 100, 4096):
 #
 # ### Exercise 2 — your own relevance table (1 point)
 # When processing "sat", how relevant is each word of "The cat sat"? Choose weights you can
-# defend (there is no single right answer), non-negative and summing to 1.
+# defend (there is no single right answer), non-negative and summing to 1. Write them in the
+# dict `sat_relevance`, one number per word: `{"The": ..., "cat": ..., "sat": ...}`.
 
 # %% nbgrader={"solution": true, "grade_id": "sat_relevance"}
-# Replace the None values with your weights for the query "sat".
+# Replace each None with your weight for that word (the query is "sat"), then delete the
+# `raise NotImplementedError()` line below.
+sat_relevance = {"The": None, "cat": None, "sat": None}
 ### BEGIN SOLUTION
 sat_relevance = {"The": 0.1, "cat": 0.6, "sat": 0.3}
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sat_relevance_is_a_distribution", "points": 1}
 """The relevance weights for 'sat' cover the three words, are non-negative and sum to 1."""
-assert set(sat_relevance) == {"The", "cat", "sat"}, f"give one weight per word, got keys {sorted(sat_relevance)}"
+assert isinstance(sat_relevance, dict) and set(sat_relevance) == {"The", "cat", "sat"}, \
+    f'give one weight per word, {{"The": ..., "cat": ..., "sat": ...}}, got {sat_relevance!r}'
+assert all(isinstance(_v, numbers.Real) and not isinstance(_v, (bool, np.bool_)) for _v in sat_relevance.values()), \
+    f"replace each None with a number, got {sat_relevance}"
 _w = np.array([float(sat_relevance[k]) for k in ("The", "cat", "sat")])
 assert np.all(_w >= 0), f"weights must be non-negative, got {_w}"
 assert np.isclose(_w.sum(), 1.0), f"weights must sum to 1, got {_w.sum()}"
@@ -162,6 +205,10 @@ def softmax(x, axis=-1):
 # Try it
 print(softmax([0.0, np.log(3.0)]))          # [0.25 0.75]
 print(softmax([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]]))  # the same two rows?
+
+# %% tags=["claim"]
+assert np.allclose(softmax([0.0, np.log(3.0)]), [0.25, 0.75]), f"comment says [0.25 0.75], got {softmax([0.0, np.log(3.0)])}"
+assert np.allclose(*softmax([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])), "the two rows should be equal (shift invariance)"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_rows_sum_to_one", "points": 1}
 """softmax gives non-negative rows that sum to 1 and matches the definition on small inputs."""
@@ -208,24 +255,28 @@ assert np.all(np.isfinite(_p)), f"softmax with -inf entries must not give nan, g
 assert np.allclose(_p, [[0.25, 0.0, 0.75], [0.0, 1.0, 0.0]]), f"expected [[0.25, 0, 0.75], [0, 1, 0]], got {_p}"
 
 # %% [markdown]
-# ## 3. Three roles: query, key, value
+# ## 3. Three roles: query, key, value (~10 min)
 #
-# **Theory hint.** Each word plays three roles at once:
-# - **Query** — what am I looking for? (the word asking "who is relevant to me?")
-# - **Key** — what do I contain? (the word answering "here is what I offer")
-# - **Value** — what content do I hand over if someone attends to me?
+# **Theory hint.** In attention each word plays three roles at once, called **query**, **key**
+# and **value**. Each role is its own vector, made from the word's embedding $x$ by its own
+# learned linear map: $q = xW^Q$, $k = xW^K$, $v = xW^V$. Attention compares queries with keys,
+# and hands over values.
 #
-# **Real-world example — a library.** Your *query* is "books about cats". Each book has a
-# catalogue card, its *key* (title, subject). You compare your query with every card, and take
-# home the *values* — the books' contents — of the best matches. Attention does a *soft* version:
-# it takes a little of every book, in proportion to how well its card matches.
+# **Real-world example — a library.** You walk into a library wanting "books about cats".
+# Every book has a catalogue card (title, subject) and, on the shelf, its content. You compare
+# what you want with every card, and take home the contents of the books whose cards match
+# best. Attention does a *soft* version: it takes a little of every book, in proportion to how
+# well its card matches.
 #
-# Why three different vectors and not just the word embedding? Because "what I look for" and
-# "what I offer" differ: in "The animal didn't cross the street because it was too tired", the
-# pronoun "it" *looks for* a noun that can be tired, but *offers* "I am a pronoun". Each role
-# gets its own learned linear map of the embedding $x$: $q = xW^Q$, $k = xW^K$, $v = xW^V$.
+# **Your turn (think before reading on).** Which of the three roles is the word asking "who is
+# relevant to me?", which the word answering "here is what I offer", which the word providing
+# "here is my actual information"? In the library, which one is your request, which the
+# catalogue card, which the book's content? And why might a word need three different vectors
+# rather than just its embedding? The answers follow Exercise 4.
 #
 # ### Exercise 4 — project the embeddings (2 points)
+# Compute the queries, keys and values of every position at once: the embeddings are the rows
+# of `X`, and each role has its own weight matrix, multiplied on the right.
 
 # %% nbgrader={"solution": true, "grade_id": "project_qkv"}
 def project_qkv(X, W_q, W_k, W_v):
@@ -251,6 +302,9 @@ Q_, K_, V_ = project_qkv(_rng.normal(size=(2, 5, 8)), _rng.normal(size=(8, 4)),
                          _rng.normal(size=(8, 4)), _rng.normal(size=(8, 3)))
 print(Q_.shape, K_.shape, V_.shape)  # (2, 5, 4) (2, 5, 4) (2, 5, 3)
 
+# %% tags=["claim"]
+assert (Q_.shape, K_.shape, V_.shape) == ((2, 5, 4), (2, 5, 4), (2, 5, 3)), f"comment says (2, 5, 4) (2, 5, 4) (2, 5, 3), got {Q_.shape, K_.shape, V_.shape}"
+
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_project_qkv_shapes", "points": 1}
 """project_qkv returns Q, K, V with the shapes of the contract."""
 _rng = np.random.default_rng(1)
@@ -275,13 +329,26 @@ for _lead in [(), (3,), (2, 3)]:
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 4. The attention formula, step by step
+# **Discovery — the three roles.**
+# - **Query** — what am I looking for? The word asking "who is relevant to me?" (your request,
+#   "books about cats").
+# - **Key** — what do I contain? The word answering "here is what I offer" (a book's catalogue
+#   card).
+# - **Value** — what content do I hand over if someone attends to me? (the book's content).
+#
+# Why three vectors and not just the embedding? Because "what I look for" and "what I offer"
+# differ: in "The animal didn't cross the street because it was too tired", the pronoun "it"
+# *looks for* a noun that can be tired, but *offers* "I am a pronoun". Separate learned maps let
+# each role keep only what it needs; section 7 builds such maps by hand for that very sentence.
+#
+# ## 4. The attention formula, step by step (~32 min)
 #
 # **Theory hint.** For every query we (1) compute its similarity with every key — dot products,
-# all at once as $QK^\top$; (2) scale by $1/\sqrt{d_k}$ (section 5 shows why); (3) apply softmax
+# all at once as $QK^\top$; (2) scale by $1/\sqrt{d_k}$ (section 6 shows why); (3) apply softmax
 # so each query's weights sum to 1; (4) take the weighted sum of the values. Step by step for
-# one word (the six steps of the seed notes): make $q, k, v$ → score $q \cdot k_j$ for every
-# $j$ → divide by $\sqrt{d_k}$ → softmax → multiply each $v_j$ by its weight → sum.
+# one word (the six steps of Jay Alammar's *Illustrated Transformer*, see the readings): make
+# $q, k, v$ → score $q \cdot k_j$ for every $j$ → divide by $\sqrt{d_k}$ → softmax → multiply
+# each $v_j$ by its weight → sum.
 #
 # | step | operation | shape for one sequence |
 # |---|---|---|
@@ -316,6 +383,9 @@ def attention_scores(Q, K):
 # %%
 # Try it
 print(attention_scores(np.array([[1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, -1.0]])))  # [[1.414 0.   ]]
+
+# %% tags=["claim"]
+assert np.allclose(attention_scores(np.array([[1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, -1.0]])), [[1.414, 0.0]], atol=1e-3), "comment says [[1.414 0.]]"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_shape", "points": 1}
 """attention_scores has one row per query and one column per key: (T_q, T_k)."""
@@ -401,13 +471,16 @@ _out, _w = scaled_dot_product_attention(_eye, _eye, _eye, mask=np.tril(np.ones((
 print(_w)    # [[1. 0.], [0.33 0.67]]
 print(_out)
 
+# %% tags=["claim"]
+assert np.allclose(_w, [[1.0, 0.0], [0.33, 0.67]], atol=0.005), f"comment says [[1. 0.], [0.33 0.67]], got {_w}"
+
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_shapes_and_rows", "points": 1}
 """Attention returns (output (T_q, d_v), weights (T_q, T_k)) and every weight row sums to 1."""
 _rng = np.random.default_rng(5)
 _out, _w = scaled_dot_product_attention(_rng.normal(size=(3, 4)), _rng.normal(size=(5, 4)), _rng.normal(size=(5, 2)))
-assert np.shape(_out) == (3, 2), f"output should have shape (T_q, d_v) = (3, 2), got {np.shape(_out)}"
-assert np.shape(_w) == (3, 5), f"weights should have shape (T_q, T_k) = (3, 5), got {np.shape(_w)}"
-assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got {np.sum(_w, axis=-1)}"
+assert np.shape(_out) == (3, 2), f"output should have shape (T_q, d_v) = (3, 2), got {np.shape(_out)}" + _fix_first("attention_scores")
+assert np.shape(_w) == (3, 5), f"weights should have shape (T_q, T_k) = (3, 5), got {np.shape(_w)}" + _fix_first("attention_scores")
+assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got {np.sum(_w, axis=-1)}" + _fix_first("softmax")
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_matches_pytorch", "points": 1}
 """Attention without a mask matches PyTorch's F.scaled_dot_product_attention."""
@@ -415,7 +488,8 @@ _Q = np.array([[1.0, 0.0], [0.0, 1.0]])
 _V = np.array([[1.0, 2.0], [3.0, 4.0]])
 _out, _ = scaled_dot_product_attention(_Q, _Q, _V)
 _a = np.exp(1 / np.sqrt(2)) / (np.exp(1 / np.sqrt(2)) + 1)  # weight of the matching key
-assert np.allclose(_out[0], _a * _V[0] + (1 - _a) * _V[1]), f"output row 0 should be {_a * _V[0] + (1 - _a) * _V[1]}, got {_out[0]}"
+assert np.allclose(_out[0], _a * _V[0] + (1 - _a) * _V[1]), \
+    f"output row 0 should be {_a * _V[0] + (1 - _a) * _V[1]}, got {_out[0]}" + _fix_first("softmax", "attention_scores")
 ### BEGIN HIDDEN TESTS
 import torch
 import torch.nn.functional as F
@@ -424,15 +498,18 @@ for _lead, _tq, _tk, _dk, _dv in [((), 3, 5, 4, 2), ((2,), 4, 7, 6, 3), ((2, 3),
     _Q, _K, _V = (_rng.normal(size=_lead + s) for s in ((_tq, _dk), (_tk, _dk), (_tk, _dv)))
     _ref = F.scaled_dot_product_attention(*(torch.from_numpy(a) for a in (_Q, _K, _V))).numpy()
     _out, _w = scaled_dot_product_attention(_Q, _K, _V)
-    assert np.allclose(_out, _ref, atol=1e-6), f"output differs from PyTorch for Q {_Q.shape}, K {_K.shape}, V {_V.shape}"
+    assert np.allclose(_out, _ref, atol=1e-6), \
+        f"output differs from PyTorch for Q {_Q.shape}, K {_K.shape}, V {_V.shape}" + _fix_first("softmax", "attention_scores")
     _out32, _ = scaled_dot_product_attention(*(a.astype(np.float32) for a in (_Q, _K, _V)))
-    assert np.allclose(np.asarray(_out32, dtype=float), _ref, rtol=1e-4, atol=1e-4), "float32 inputs give a wrong output"
+    assert np.allclose(np.asarray(_out32, dtype=float), _ref, rtol=1e-4, atol=1e-4), \
+        "float32 inputs give a wrong output" + _fix_first("softmax", "attention_scores")
 # extreme scores must not overflow
 _Q = _rng.normal(size=(4, 8)) * 60
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     _out, _w = scaled_dot_product_attention(_Q, _Q, _rng.normal(size=(4, 3)))
-assert np.all(np.isfinite(_w)) and np.allclose(np.sum(_w, -1), 1), "huge scores make the weights overflow (is softmax stable?)"
+assert np.all(np.isfinite(_w)) and np.allclose(np.sum(_w, -1), 1), \
+    "huge scores make the weights overflow (is softmax stable?)" + _fix_first("softmax")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_causal_ignores_the_future", "points": 1}
@@ -444,14 +521,16 @@ _out, _w = scaled_dot_product_attention(_Q, _K, _V, mask=_causal)
 _K2, _V2 = _K.copy(), _V.copy()
 _K2[4:], _V2[4:] = 100.0, -100.0  # change positions 4 and 5 only
 _out2, _ = scaled_dot_product_attention(_Q, _K2, _V2, mask=_causal)
-assert np.allclose(_out[:4], _out2[:4]), "outputs at positions 0-3 changed when only positions 4-5 changed: the mask lets queries see the future (True must mean 'may attend')"
-assert np.allclose(np.triu(_w, 1), 0.0), f"weights above the diagonal must be 0 under a causal mask, got\n{_w}"
+assert np.allclose(_out[:4], _out2[:4]), ("outputs at positions 0-3 changed when only positions 4-5 changed: the mask lets "
+                                          "queries see the future (True must mean 'may attend')" + _fix_first("softmax"))
+assert np.allclose(np.triu(_w, 1), 0.0), f"weights above the diagonal must be 0 under a causal mask, got\n{_w}" + _fix_first("softmax")
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_mask_matches_pytorch", "points": 1}
 """Masked attention (padding and causal, broadcast over batches) matches PyTorch."""
 _pad = np.array([[True, True, False]])  # (1, T_k): the last key is padding
 _out, _w = scaled_dot_product_attention(np.eye(3), np.eye(3), np.eye(3), mask=_pad)
-assert np.allclose(_w[:, 2], 0.0) and np.allclose(_w.sum(-1), 1.0), f"padding key 2 must get weight 0 and rows still sum to 1, got\n{_w}"
+assert np.allclose(_w[:, 2], 0.0) and np.allclose(_w.sum(-1), 1.0), \
+    f"padding key 2 must get weight 0 and rows still sum to 1, got\n{_w}" + _fix_first("softmax", "attention_scores")
 ### BEGIN HIDDEN TESTS
 import torch
 import torch.nn.functional as F
@@ -465,11 +544,14 @@ for _B, _tq, _tk, _dk, _dv in [(2, 4, 6, 5, 3), (3, 5, 5, 8, 2)]:
         _masks.append(np.tril(np.ones((_tq, _tk), dtype=bool)))                    # causal (T, T)
     for _m in _masks:
         _m = np.array(np.broadcast_to(_m, (_B, _tq, _tk)))
-        _m[..., 0] |= ~_m.any(-1)  # keep at least one key per row: PyTorch gives nan otherwise
+        # at least one key per row: fully masked rows have their own test below (PyTorch 2.13 also
+        # gives them zero weights, as this course does, but not every PyTorch version does)
+        _m[..., 0] |= ~_m.any(-1)
         _ref = F.scaled_dot_product_attention(torch.from_numpy(_Q), torch.from_numpy(_K), torch.from_numpy(_V),
                                               attn_mask=torch.from_numpy(_m)).numpy()
         _out, _w = scaled_dot_product_attention(_Q, _K, _V, mask=_m)
-        assert np.allclose(_out, _ref, atol=1e-6), "masked output differs from PyTorch (is True = may attend?)"
+        assert np.allclose(_out, _ref, atol=1e-6), \
+            "masked output differs from PyTorch (is True = may attend?)" + _fix_first("softmax", "attention_scores")
         assert np.allclose(np.where(_m, 0, _w), 0.0), "blocked keys must get weight exactly 0"
 ### END HIDDEN TESTS
 
@@ -481,33 +563,43 @@ with warnings.catch_warnings():
     _out, _w = scaled_dot_product_attention(np.ones((2, 3)), np.ones((2, 3)), np.array([[1.0, 2.0], [3.0, 4.0]]), mask=_mask)
 assert not np.any(np.isnan(_w)) and not np.any(np.isnan(_out)), f"a fully masked row produced nan: weights\n{_w}\noutput\n{_out}"
 assert np.allclose(_w[1], 0.0) and np.allclose(_out[1], 0.0), f"the fully masked row must be all zeros, got weights {_w[1]}, output {_out[1]}"
-assert np.allclose(_w[0], [0.5, 0.5]), f"the unmasked row must be unaffected, got {_w[0]}"
+assert np.allclose(_w[0], [0.5, 0.5]), f"the unmasked row must be unaffected, got {_w[0]}" + _fix_first("softmax", "attention_scores")
 
 # %% [markdown]
+# ## 5. Attention by hand (~15 min)
+#
 # ### Exercise 7 — attention by hand (3 points)
 #
 # Take a pen (and a calculator for $e^x$). With $d_k = 4$,
 #
 # $$Q = \begin{pmatrix}1&0&1&0\\0&2&0&0\end{pmatrix},\quad
 #   K = \begin{pmatrix}1&0&1&0\\0&1&0&1\end{pmatrix},\quad
-#   V = \begin{pmatrix}1&0\\0&1\end{pmatrix}$$
+#   V = \begin{pmatrix}1&2\\3&0\end{pmatrix}$$
 #
 # compute (1) the scaled scores $QK^\top/\sqrt{d_k}$, (2) the weights (softmax of each row),
-# (3) the output. Write your numbers (2 decimals are enough) as nested lists, *then* run the
-# check cell below to compare with your code. Explain to yourself what each weight means: how
-# much query $i$ takes from value $j$.
+# (3) the output (row $i$ is the weighted sum of the rows of $V$, with query $i$'s weights).
+# Write your numbers (2 decimals are enough) in `hand_scores`, `hand_weights` and
+# `hand_output`, each a 2 × 2 nested list (row $i$ belongs to query $i$), *then* run the check
+# cell below to compare with your code. Explain to yourself what each weight means: how much
+# query $i$ takes from value $j$. (Each of your numbers is graded given your own previous step:
+# a slip in the scores costs only the scores' point if you carry it through correctly.)
 
 # %% nbgrader={"locked": true, "grade_id": "hand_matrices"}
 Q_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]])
 K_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
-V_hand = np.array([[1.0, 0.0], [0.0, 1.0]])
+V_hand = np.array([[1.0, 2.0], [3.0, 0.0]])
 
 # %% nbgrader={"solution": true, "grade_id": "hand_calculation"}
-# Your hand-computed numbers (2 x 2 nested lists).
+# Your hand-computed numbers, 2 decimals are enough. Each is a 2 x 2 nested list of numbers,
+# row i for query i, e.g. [[0.12, 3.45], [6.78, 9.01]]. Replace each None, then delete the
+# `raise NotImplementedError()` line below.
+hand_scores = None   # (2, 2): the scaled scores Q K^T / sqrt(d_k)
+hand_weights = None  # (2, 2): the attention weights, the softmax of each row of hand_scores
+hand_output = None   # (2, 2): the output; row i = sum over j of hand_weights[i][j] * (row j of V)
 ### BEGIN SOLUTION
 hand_scores = [[1.0, 0.0], [0.0, 1.0]]
 hand_weights = [[0.73, 0.27], [0.27, 0.73]]
-hand_output = [[0.73, 0.27], [0.27, 0.73]]
+hand_output = [[1.54, 1.46], [2.46, 0.54]]
 ### END SOLUTION
 
 # %%
@@ -519,32 +611,56 @@ print("output  (code):\n", _out)
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_scores", "points": 1}
 """Your hand-computed scaled scores are right (to 2 decimals)."""
-assert np.shape(hand_scores) == (2, 2), f"hand_scores must be 2 x 2, got shape {np.shape(hand_scores)}"
+assert np.shape(hand_scores) == (2, 2), f"hand_scores must be a 2 x 2 nested list of numbers, got {hand_scores!r}"
 ### BEGIN HIDDEN TESTS
 _ref = Q_hand @ K_hand.T / 2.0
-assert np.allclose(hand_scores, _ref, atol=0.011), "hand_scores are not Q K^T / sqrt(d_k) (d_k = 4)"
+_mine = np.asarray(hand_scores, dtype=float)
+assert np.allclose(_mine, _ref, atol=0.011), (
+    "hand_scores are not Q K^T / sqrt(d_k) with d_k = 4"
+    + (" (did you forget to divide by sqrt(d_k) = 2?)" if np.allclose(_mine, 2 * _ref, atol=0.011) else "")
+    + (" (divide by sqrt(d_k) = 2, not by d_k = 4)" if np.allclose(_mine, _ref / 2, atol=0.011) else ""))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_weights", "points": 1}
-"""Your hand-computed attention weights are right (to 2 decimals)."""
+"""Your hand-computed attention weights are the row-wise softmax of your scores (to 2 decimals)."""
+assert np.shape(hand_weights) == (2, 2), f"hand_weights must be a 2 x 2 nested list of numbers, got {hand_weights!r}"
 assert np.allclose(np.sum(hand_weights, axis=-1), 1.0, atol=0.011), f"each row of weights must sum to 1, got {np.sum(hand_weights, axis=-1)}"
 ### BEGIN HIDDEN TESTS
 _s = Q_hand @ K_hand.T / 2.0
 _ref = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True)
-assert np.allclose(hand_weights, _ref, atol=0.011), "hand_weights are not the row-wise softmax of the scaled scores"
+_mine = np.asarray(hand_weights, dtype=float)
+try:  # credit for weights that are right given the student's own scores
+    _own_s = np.asarray(hand_scores, dtype=float)
+    _own = np.exp(_own_s - _own_s.max(-1, keepdims=True))
+    _own = _own / _own.sum(-1, keepdims=True)
+    _own_ok, _scores_ok = _own.shape == (2, 2) and bool(np.all(np.isfinite(_own))), np.allclose(_own_s, _s, atol=0.011)
+except (TypeError, ValueError):
+    _own_ok = _scores_ok = False
+assert np.allclose(_mine, _ref, atol=0.011) or (_own_ok and np.allclose(_mine, _own, atol=0.011)), (
+    "hand_weights are not the row-wise softmax of your hand_scores (weight = e^score / sum of e^score over the row)"
+    + ("" if _scores_ok else "; your hand_scores are wrong too: fix them first (see test_hand_scores)"))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_output", "points": 1}
-"""Your hand-computed output is right (to 2 decimals)."""
-assert np.shape(hand_output) == (2, 2), f"hand_output must be 2 x 2, got shape {np.shape(hand_output)}"
+"""Your hand-computed output is your weights times V (to 2 decimals)."""
+assert np.shape(hand_output) == (2, 2), f"hand_output must be a 2 x 2 nested list of numbers, got {hand_output!r}"
 ### BEGIN HIDDEN TESTS
 _s = Q_hand @ K_hand.T / 2.0
-_ref = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True) @ V_hand
-assert np.allclose(hand_output, _ref, atol=0.011), "hand_output is not weights @ V"
+_ref_w = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True)
+_mine = np.asarray(hand_output, dtype=float)
+try:  # credit for an output that is right given the student's own weights
+    _own_w = np.asarray(hand_weights, dtype=float)
+    _own = _own_w @ V_hand
+    _own_ok, _weights_ok = _own.shape == (2, 2), np.allclose(_own_w, _ref_w, atol=0.011)
+except (TypeError, ValueError):
+    _own_ok = _weights_ok = False
+assert np.allclose(_mine, _ref_w @ V_hand, atol=0.011) or (_own_ok and np.allclose(_mine, _own, atol=0.03)), (
+    "hand_output is not hand_weights @ V: row i is the sum over j of weight[i, j] * (row j of V)"
+    + ("" if _weights_ok else "; your hand_weights are wrong too: fix them first (see test_hand_weights)"))
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 5. Why divide by $\sqrt{d_k}$? Measure it
+# ## 6. Why divide by $\sqrt{d_k}$? Measure it (~20 min)
 #
 # **Theory hint.** Vaswani et al. (§3.2.1, footnote 4) argue: if the components of $q$ and $k$
 # are independent with mean 0 and variance 1, then $q\cdot k = \sum_{i=1}^{d_k} q_i k_i$ has
@@ -582,18 +698,26 @@ axes[0].loglog(dims, dims, "k--", label="d_k")
 axes[0].loglog(dims, np.array(variances) / np.array(dims), "s-", label="Var(q·k / √d_k)")
 axes[0].set(xlabel="d_k", ylabel="variance", title="Dot products grow with d_k")
 axes[0].legend()
-# What large scores do to softmax: the largest weight of one query over 10 keys.
+# What large scores do to softmax: the largest weight of a query over 10 keys, averaged over 500 queries.
 rng = np.random.default_rng(0)
+mean_largest_weight = {}
 for scaled in (False, True):
     tops = []
     for d in dims:
         s = rng.standard_normal((500, d)) @ rng.standard_normal((d, 10))   # 500 queries, 10 keys
         tops.append(np.mean(np.max(softmax(s / (np.sqrt(d) if scaled else 1.0)), axis=-1)))
+    mean_largest_weight[scaled] = tops
     axes[1].semilogx(dims, tops, "o-", label="scaled by 1/√d_k" if scaled else "unscaled")
 axes[1].set(xlabel="d_k", ylabel="mean largest weight", title="Unscaled softmax saturates (one-hot)")
 axes[1].legend()
 plt.tight_layout()
 plt.show()
+
+# %% tags=["claim"]
+assert all(abs(v - d) < 0.05 * d for v, d in zip(variances, dims)), f"text says Var(q.k) is about d_k: measured {variances} for d_k = {dims}"
+assert all(np.diff(mean_largest_weight[False]) > 0) and mean_largest_weight[False][-1] > 0.9, \
+    f"plot says the unscaled largest weight grows towards 1 (one-hot): {mean_largest_weight[False]}"
+assert all(0.2 < t < 0.4 for t in mean_largest_weight[True]), f"plot says the scaled largest weight stays put: {mean_largest_weight[True]}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dot_product_variance_grows_with_d_k", "points": 1}
 """The measured variance of q.k is close to d_k (within 10%)."""
@@ -610,16 +734,39 @@ assert _a != _b and _a != 16.0, (
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# When weights saturate, learning stalls: the softmax Jacobian is
-# $\partial a_i / \partial s_j = a_i(\delta_{ij} - a_j)$, which is close to 0 everywhere when
-# one $a_i \approx 1$. Compare the gradient size for small and large scores:
+# When weights saturate, learning stalls. The softmax's Jacobian is
+# $\partial a_i / \partial s_j = a_i(\delta_{ij} - a_j)$ (derived in "Going further" at the end),
+# and all its entries are close to 0 when one $a_i \approx 1$: a small change of any score hardly
+# changes the weights, so the gradient that should teach the scores is tiny. Measure the size of
+# the Jacobian (its Frobenius norm) for 10 scores with standard deviation 1 (what scaled scores
+# have) and 16 (what unscaled scores have at $d_k = 256$, since $\sqrt{256} = 16$), over 2,000
+# random draws each:
 
 # %%
-for scale in (1.0, 16.0):
-    s = scale * np.random.default_rng(1).standard_normal(10)
-    a = softmax(s)
-    jac = np.diag(a) - np.outer(a, a)
-    print(f"scores with std {scale:4.0f}: largest weight {a.max():.3f}, gradient norm {np.linalg.norm(jac):.4f}")
+rng = np.random.default_rng(1)
+saturation = {}
+for std in (1.0, 16.0):
+    s = std * rng.standard_normal((2000, 10))                           # 2000 draws of 10 scores
+    a = softmax(s)                                                       # (2000, 10)
+    jac = a[:, :, None] * np.eye(10) - a[:, :, None] * a[:, None, :]     # (2000, 10, 10): a_i (delta_ij - a_j)
+    norms = np.linalg.norm(jac, axis=(-2, -1))                           # (2000,)
+    saturation[std] = {"largest weight": a.max(axis=-1).mean(), "mean norm": norms.mean(), "median norm": np.median(norms)}
+    print(f"scores with std {std:4.0f}: mean largest weight {saturation[std]['largest weight']:.3f}, "
+          f"gradient norm: mean {saturation[std]['mean norm']:.3f}, median {saturation[std]['median norm']:.4f}")
+
+# %% [markdown]
+# With spread-out scores (std 16) the largest weight is above 0.9 on average, and the typical
+# (median) draw has a Jacobian about a hundred times smaller than with std 1. The mean is only
+# about four times smaller: it is carried by the few draws whose two largest scores happen to be
+# close, where the softmax is not yet saturated.
+
+# %% tags=["claim"]
+assert saturation[16.0]["largest weight"] > 0.9 and saturation[1.0]["largest weight"] < 0.5, \
+    f"text says std 16 saturates and std 1 does not: largest weights {saturation[16.0]['largest weight']:.3f}, {saturation[1.0]['largest weight']:.3f}"
+assert saturation[1.0]["median norm"] / saturation[16.0]["median norm"] > 50, \
+    f"text says the median norm is about 100 times smaller at std 16: {saturation[1.0]['median norm']:.4f} vs {saturation[16.0]['median norm']:.4f}"
+assert 3 < saturation[1.0]["mean norm"] / saturation[16.0]["mean norm"] < 6, \
+    f"text says the mean norm is about 4 times smaller at std 16: {saturation[1.0]['mean norm']:.3f} vs {saturation[16.0]['mean norm']:.3f}"
 
 # %% [markdown]
 # ### Question — why scale? (2 points, graded by hand)
@@ -631,15 +778,16 @@ for scale in (1.0, 16.0):
 # **Model answer.** With unit-variance entries, $q\cdot k$ is a sum of $d_k$ independent terms
 # of variance 1, so its variance is $d_k$ (measured: ≈1, 4, 16, 64, 256) and its standard
 # deviation $\sqrt{d_k}$. Unscaled, the scores spread more as $d_k$ grows, softmax becomes nearly
-# one-hot (the largest weight approaches 1 in the plot) and its Jacobian $a_i(\delta_{ij}-a_j)$
-# approaches 0: gradients vanish and attention stops learning which keys matter. Dividing by
-# $\sqrt{d_k}$ (the standard deviation) makes the variance 1 for every $d_k$; dividing by $d_k$
-# would shrink it to $1/d_k$, making softmax nearly uniform for large $d_k$.
+# one-hot (the mean largest weight climbs above 0.9 at $d_k = 256$ in the plot) and its Jacobian
+# $a_i(\delta_{ij}-a_j)$ approaches 0 (a typical draw with std 16 has a Jacobian about 100 times
+# smaller than with std 1): gradients vanish and attention stops learning which keys matter.
+# Dividing by $\sqrt{d_k}$ (the standard deviation) makes the variance 1 for every $d_k$;
+# dividing by $d_k$ would shrink it to $1/d_k$, making softmax nearly uniform for large $d_k$.
 # *Full marks:* variance grows like $d_k$ (1 pt); saturation → tiny gradients, and √d_k is the
 # standard deviation so the variance becomes 1 (1 pt).
 
 # %% [markdown]
-# ## 6. Seeing attention: a heatmap over a real sentence
+# ## 7. Seeing attention: a heatmap over a real sentence (~15 min)
 #
 # An attention matrix is easiest to read as a heatmap: row = the query word, column = the key
 # word it looks at. Below, the embeddings and projections are **made by hand** (five
@@ -673,7 +821,22 @@ ax.set(xlabel="key (attended to)", ylabel="query (attending)", title="Hand-made 
 fig.colorbar(im, ax=ax, shrink=0.8)
 plt.tight_layout()
 plt.show()
-print("'it' attends most to:", sentence[int(np.argmax(weights_sentence[sentence.index("it")]))])
+print("the same weights as numbers (row = query, column = key):")
+print(" " * 8 + "".join(f"{w[:6]:>7s}" for w in sentence))
+for word, row in zip(sentence, weights_sentence):
+    print(f"{word:>8s}" + "".join(f"{x:7.2f}" for x in row))
+
+# %% tags=["claim"]
+assert sentence[int(np.argmax(weights_sentence[sentence.index("it")]))] == "animal", "model answer (a): 'it' attends most to 'animal'"
+assert np.isclose(weights_sentence[7, 5], weights_sentence[7, 10]) and \
+    np.all(weights_sentence[7, 5] > np.delete(weights_sentence[7], [1, 5, 10])), \
+    f"model answer (a): 'street' and 'tired' tie for second in the row of 'it': {weights_sentence[7]}"
+assert [sentence[i] for i in range(11) if np.allclose(weights_sentence[i], 1 / 11)] == ["animal", "street"], \
+    "question (b): the exactly uniform rows are those of 'animal' and 'street'"
+assert np.allclose(Q_s[[1, 5]], 0.0), f"model answer (b): 'animal' and 'street' have zero queries, got {Q_s[[1, 5]]}"
+assert all(weights_sentence[i].max() < 0.15 and weights_sentence[i].min() > 0.07 for i in (0, 4, 6, 9)), \
+    "model answer (b): the rows of the function words are almost uniform (0.08 to 0.14)"
+assert (sentence.index("animal"), sentence.index("it")) == (1, 7), "model answer (c): 'animal' is at position 1, 'it' at 7"
 
 # %% [markdown]
 # Now the same sentence with a **causal** mask: every word sees only itself and the words
@@ -690,31 +853,37 @@ ax.set(xlabel="key", ylabel="query", title="Causal mask: no looking ahead")
 plt.tight_layout()
 plt.show()
 
+# %% tags=["claim"]
+assert np.all(np.triu(weights_causal, 1) == 0) and np.allclose(weights_causal.sum(-1), 1), "text says the upper triangle is dark (weight 0)"
+
 # %% [markdown]
 # ### Question — reading the heatmap (2 points, graded by hand)
 # (a) Which word does "it" attend to most, and which entries of `W_q_hand` and `W_k_hand` make
-# that happen? (b) Rows like "The" or "cross" are almost uniform: why? (c) How many sequential
-# steps does information from "animal" need to reach "it" here, and how many in an RNN (Part 1)?
+# that happen? (b) Two rows are exactly uniform (every weight $1/11 \approx 0.09$): which, and
+# why? (c) How many sequential steps does information from "animal" (position 1) need to reach
+# "it" (position 7) here, and how many in an RNN (Part 1)?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_read_heatmap", "points": 2}
 # **Model answer.** (a) "animal": the query of "it" has large components on both query
 # dimensions (pronoun feature × `W_q_hand[2] = [3, 3]`), and "animal" is the only word whose
 # key is large on both (noun via `W_k_hand[0]`, animate via `W_k_hand[1]`), so its score is the
-# largest; "street" (noun, not animate) and "tired" (animate, not a noun) tie for second. (b) Those words have query vectors that are
-# (almost) zero, so all their scores are equal and softmax gives (near) uniform weights: a zero
-# query "asks for nothing in particular". (c) One step: attention connects "it" to "animal"
-# directly (path length 1), whereas an RNN passes the information through the 6 intermediate
-# hidden states between positions 1 and 7.
+# largest; "street" (noun, not animate) and "tired" (animate, not a noun) tie for second.
+# (b) The rows of "animal" and "street": their features (noun, animate) have all-zero rows in
+# `W_q_hand`, so their query vectors are zero, all their scores are 0 and softmax gives every
+# key the same weight — a zero query "asks for nothing in particular". (The function words'
+# small query [0.5, 0] makes their rows *almost* uniform, 0.08–0.14.) (c) One step: attention
+# connects "it" to "animal" directly (path length 1), whereas an RNN needs 6 recurrent steps,
+# $h_1 \to h_2 \to \dots \to h_7$, through the 5 hidden states $h_2, \dots, h_6$ in between.
 # *Full marks:* correct word with the mechanism (1 pt); uniform rows explained and 1 vs 6 steps (1 pt).
 
 # %% [markdown]
-# ## 7. Concept quiz (5 points)
+# ## 8. Concept quiz (5 points, ~10 min)
 #
-# Quick questions on this part's ideas (the seeds' "reading quiz"), one point each. Answer each
-# in its own cell — replace `None` (and delete the `raise NotImplementedError()` line) with a
-# letter as a string (`"B"`), `True`/`False`, or a number, as the cell says. The check below each
-# answer only tells you whether your answer has the right *form*; whether it is right is checked
-# when your work is graded.
+# Quick questions on this part's ideas, one point each. Answer each in its own cell — replace
+# `None` (and delete the `raise NotImplementedError()` line) with a letter as a string (`"B"`),
+# `True`/`False`, or a number, as the cell says. The check below each answer only tells you
+# whether your answer has the right *form*; whether it is right is checked when your work is
+# graded.
 
 # %% [markdown]
 # **Question 1.** What does dividing the scores by $\sqrt{d_k}$ prevent?
@@ -820,6 +989,71 @@ assert isinstance(quiz_softmax_shift, (bool, np.bool_)), f"answer True or False 
 assert bool(quiz_softmax_shift) is True, "True: e^(x_i - c) / sum_j e^(x_j - c) = e^(x_i) / sum_j e^(x_j) for any constant c"
 ### END HIDDEN TESTS
 
+
+# %% [markdown]
+# ## Going further: the softmax's Jacobian (~12 min, optional)
+#
+# This section extends section 6; nothing in it is graded. Write $a = \operatorname{softmax}(s)$,
+# $a_i = e^{s_i} / Z$ with $Z = \sum_k e^{s_k}$, so $\partial Z / \partial s_j = e^{s_j}$. The
+# quotient rule gives
+#
+# $$\frac{\partial a_i}{\partial s_j} = \frac{\delta_{ij} e^{s_i} Z - e^{s_i} e^{s_j}}{Z^2}
+#   = a_i(\delta_{ij} - a_j), \qquad J = \operatorname{diag}(a) - a a^\top .$$
+#
+# A gradient that reaches the weights, $g = \partial L / \partial a$, reaches the scores as
+# $\partial L / \partial s = J^\top g$: when $J$ is small, the scores barely learn. First check
+# the formula against finite differences, $(a(s + \varepsilon e_j) - a(s - \varepsilon e_j)) / 2\varepsilon$:
+
+# %%
+rng = np.random.default_rng(3)
+s = rng.standard_normal(6)
+jac_formula = np.diag(softmax(s)) - np.outer(softmax(s), softmax(s))       # (6, 6)
+eps = 1e-6
+jac_numeric = np.stack([(softmax(s + eps * e) - softmax(s - eps * e)) / (2 * eps) for e in np.eye(6)],
+                       axis=1)                                            # column j: d a / d s_j
+jac_error = np.abs(jac_formula - jac_numeric).max()
+print(f"largest difference between the formula and finite differences: {jac_error:.1e}")
+
+# %% tags=["claim"]
+assert jac_error < 1e-8, f"the formula should match finite differences to ~1e-10, got {jac_error:.1e}"
+
+# %% [markdown]
+# Now the size of $J$ against the spread of the scores, for 10 keys, averaged over 2,000 draws
+# per spread. The dotted lines mark the spread of *unscaled* scores, $\sqrt{d_k}$, for
+# $d_k = 4, 16, 64, 256$; scaled scores sit at 1 whatever $d_k$ is.
+
+# %%
+rng = np.random.default_rng(4)
+spreads = np.array([0.25, 0.5, 1, 2, 4, 8, 16, 32, 64])
+jac_norm_by_spread = []
+for std in spreads:
+    a = softmax(std * rng.standard_normal((2000, 10)))                   # (2000, 10)
+    jac = a[:, :, None] * np.eye(10) - a[:, :, None] * a[:, None, :]     # (2000, 10, 10)
+    jac_norm_by_spread.append(np.linalg.norm(jac, axis=(-2, -1)).mean())
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.semilogx(spreads, jac_norm_by_spread, "o-")
+for d in (4, 16, 64, 256):
+    ax.axvline(np.sqrt(d), color="gray", ls=":")
+    ax.text(np.sqrt(d), 0.36, f"d_k={d}", rotation=90, va="top", ha="right", fontsize=8)
+ax.set(xlabel="standard deviation of the scores", ylabel="mean ‖J‖ (Frobenius)",
+       title="The softmax's gradient vanishes as scores spread")
+plt.tight_layout()
+plt.show()
+print({float(sd): round(float(n), 3) for sd, n in zip(spreads, jac_norm_by_spread)})
+
+# %% [markdown]
+# The curve is highest for a moderate spread (std 1 to 2) and falls steadily beyond: unscaled
+# scores at $d_k = 64$ (std 8) keep less than half of it, at $d_k = 256$ (std 16) about a
+# quarter, and the median draw far less (section 6). Scaling by $1/\sqrt{d_k}$ keeps every
+# $d_k$ at std 1, near the top of the curve. (Even all-equal scores have a non-zero Jacobian:
+# uniform weights still respond to a change of the scores.)
+
+# %% tags=["claim"]
+assert spreads[int(np.argmax(jac_norm_by_spread))] in (1, 2), f"text says the curve peaks at std 1 to 2: {jac_norm_by_spread}"
+assert all(np.diff(jac_norm_by_spread[3:]) < 0), f"text says the curve falls steadily beyond std 2: {jac_norm_by_spread}"
+assert jac_norm_by_spread[5] < 0.5 * jac_norm_by_spread[2], f"text says std 8 keeps less than half of std 1's norm: {jac_norm_by_spread}"
+assert 0.15 < jac_norm_by_spread[6] / jac_norm_by_spread[2] < 0.35, f"text says std 16 keeps about a quarter: {jac_norm_by_spread}"
+
 # %% [markdown]
 # ## Key takeaways
 # 1. Self-attention connects every position to every position directly: $n^2$ connections, one
@@ -844,3 +1078,5 @@ assert bool(quiz_softmax_shift) is True, "True: e^(x_i - c) / sum_j e^(x_j - c) 
 # | Tunstall, von Werra & Wolf, *Natural Language Processing with Transformers* (O'Reilly, revised ed. 2022), ch. 3 *Transformer Anatomy*, "The Encoder" → "Self-Attention" → "Scaled dot-product attention" | the same computation in PyTorch, step by step, with attention visualised on a real model (bertviz) |
 # | Hugging Face LLM course, chapter 1, "How do Transformers work?" (huggingface.co/learn), "Attention layers" | the intuition: a word's representation depends on the words around it (the translation example) |
 # | Jay Alammar, "The Illustrated Transformer" (2018, jalammar.github.io), "Self-Attention at a High Level", "Self-Attention in Detail", "Matrix Calculation of Self-Attention" | the six steps drawn for "Thinking Machines" (divide by 8 = $\sqrt{64}$) and the matrix form you coded |
+# | *Video:* Stanford CS224N, *Natural Language Processing with Deep Learning* (2023), Lecture 8 "Self-Attention and Transformers", John Hewitt (Stanford Online, YouTube) | this part's story told in a lecture: an RNN's linear interaction distance, self-attention as a soft lookup with queries, keys and values, and masking the future |
+# | *Video:* Andrej Karpathy, "Let's build GPT: from scratch, in code, spelled out" (2023, YouTube), the self-attention chapters, from "the mathematical trick in self-attention" to the note on "scaled" self-attention | attention as a weighted average computed with one matrix product, a causal mask built with `tril`, and why the scores are divided by the square root of the head size — the variance you measured in section 6 |

@@ -15,7 +15,8 @@ MISTAKES = {
                   "test_sdpa_matches_pytorch", "test_sdpa_mask_matches_pytorch"],
     },
     "bob": {
-        "about": "softmax without subtracting the max (overflows); forgets the scaling in the hand calculation",
+        "about": ("softmax without subtracting the max (overflows); forgets the scaling in the hand calculation "
+                  "(and carries it through correctly, so only the scores lose their point)"),
         "cells": {
             "softmax": (
                 "def softmax(x, axis=-1):\n"
@@ -25,11 +26,11 @@ MISTAKES = {
             "hand_calculation": (
                 "hand_scores = [[2.0, 0.0], [0.0, 2.0]]\n"
                 "hand_weights = [[0.88, 0.12], [0.12, 0.88]]\n"
-                "hand_output = [[0.88, 0.12], [0.12, 0.88]]\n"
+                "hand_output = [[1.24, 1.76], [2.76, 0.24]]\n"
             ),
         },
         "fails": ["test_softmax_is_stable", "test_sdpa_matches_pytorch",
-                  "test_hand_scores", "test_hand_weights", "test_hand_output"],
+                  "test_hand_scores"],
     },
     "carol": {
         "about": "uses nn.MultiheadAttention's mask convention (True = blocked) and no guard for fully masked rows",

@@ -112,19 +112,38 @@ MUTANTS = [
          "        scores = np.where(mask, scores, -np.inf)\n"
          "    weights = softmax(scores, axis=-1)\n"
          "    return weights @ np.asarray(V), weights\n")}},
-    # ---- hand_calculation (Q K^T = [[2, 0], [0, 2]], d_k = 4)
-    {"name": "hand_not_scaled", "about": "forgets to divide by sqrt(d_k) = 2",
+    # ---- hand_calculation (Q K^T = [[2, 0], [0, 2]], d_k = 4, V = [[1, 2], [3, 0]]); each step is graded
+    # given the student's own previous step, so a slip carried through correctly loses only its own point
+    {"name": "hand_not_scaled", "about": "forgets to divide by sqrt(d_k) = 2 (carried through correctly)",
      "cells": {"hand_calculation": "hand_scores = [[2.0, 0.0], [0.0, 2.0]]\n"
                                    "hand_weights = [[0.88, 0.12], [0.12, 0.88]]\n"
-                                   "hand_output = [[0.88, 0.12], [0.12, 0.88]]\n"}},
-    {"name": "hand_divided_by_d_k", "about": "divides by d_k = 4 instead of sqrt(d_k)",
+                                   "hand_output = [[1.24, 1.76], [2.76, 0.24]]\n"},
+     "fails": ["test_hand_scores"]},
+    {"name": "hand_divided_by_d_k", "about": "divides by d_k = 4 instead of sqrt(d_k) (carried through correctly)",
      "cells": {"hand_calculation": "hand_scores = [[0.5, 0.0], [0.0, 0.5]]\n"
                                    "hand_weights = [[0.62, 0.38], [0.38, 0.62]]\n"
-                                   "hand_output = [[0.62, 0.38], [0.38, 0.62]]\n"}},
+                                   "hand_output = [[1.76, 1.24], [2.24, 0.76]]\n"},
+     "fails": ["test_hand_scores"]},
     {"name": "hand_no_exponential", "about": "normalises the scores by their sum instead of a softmax",
      "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
                                    "hand_weights = [[1.0, 0.0], [0.0, 1.0]]\n"
-                                   "hand_output = [[1.0, 0.0], [0.0, 1.0]]\n"}},
+                                   "hand_output = [[1.0, 2.0], [3.0, 0.0]]\n"},
+     "fails": ["test_hand_weights"]},
+    {"name": "hand_weights_not_from_scores", "about": "right scores, then weights of the unscaled scores",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[0.88, 0.12], [0.12, 0.88]]\n"
+                                   "hand_output = [[1.24, 1.76], [2.76, 0.24]]\n"},
+     "fails": ["test_hand_weights"]},
+    {"name": "hand_output_is_weights", "about": "forgets to multiply by V: the output is the weights",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[0.73, 0.27], [0.27, 0.73]]\n"
+                                   "hand_output = [[0.73, 0.27], [0.27, 0.73]]\n"},
+     "fails": ["test_hand_output"]},
+    {"name": "hand_output_V_times_weights", "about": "multiplies in the wrong order: V @ weights",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[0.73, 0.27], [0.27, 0.73]]\n"
+                                   "hand_output = [[1.27, 1.73], [2.19, 0.81]]\n"},
+     "fails": ["test_hand_output"]},
     # ---- dot_product_variance
     {"name": "variance_of_products_not_sums", "about": "variance of the elementwise products q_i k_i (about 1), not of q . k",
      "cells": {"dot_product_variance": (
@@ -241,12 +260,16 @@ ALTERNATIVES = [
     {"name": "hand_more_decimals", "about": "four decimals",
      "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
                                    "hand_weights = [[0.7311, 0.2689], [0.2689, 0.7311]]\n"
-                                   "hand_output = [[0.7311, 0.2689], [0.2689, 0.7311]]\n"}},
+                                   "hand_output = [[1.5379, 1.4621], [2.4621, 0.5379]]\n"}},
     {"name": "hand_numpy_arrays", "about": "NumPy arrays and exact expressions",
      "cells": {"hand_calculation": "hand_scores = np.array([[1, 0], [0, 1]])\n"
                                    "_e = np.e / (np.e + 1)\n"
                                    "hand_weights = np.array([[_e, 1 - _e], [1 - _e, _e]])\n"
-                                   "hand_output = hand_weights.copy()\n"}},
+                                   "hand_output = hand_weights @ V_hand\n"}},
+    {"name": "hand_output_from_own_rounded_weights", "about": "weights a little off (0.74, within 2 decimals' tolerance), output computed from them",
+     "cells": {"hand_calculation": "hand_scores = [[1.0, 0.0], [0.0, 1.0]]\n"
+                                   "hand_weights = [[0.74, 0.26], [0.26, 0.74]]\n"
+                                   "hand_output = [[1.52, 1.48], [2.48, 0.52]]\n"}},
     # ---- dot_product_variance
     {"name": "variance_einsum_ddof1", "about": "einsum dot products, unbiased sample variance",
      "cells": {"dot_product_variance": (
