@@ -39,10 +39,27 @@ MUTANTS = [
     {"name": "split_no_transpose", "about": "forgets to move the heads before the positions: (B, T, H, d_head)",
      "cells": {"split_heads": "def split_heads(x, num_heads):\n    B, T, D = x.shape\n"
                               "    return x.reshape(B, T, num_heads, D // num_heads)\n"}},
+    {"name": "split_to_float64", "about": "casts to float64 (.double()): float32 inputs come back float64",
+     "cells": {"split_heads": "def split_heads(x, num_heads):\n    B, T, D = x.shape\n"
+                              "    return x.double().reshape(B, T, num_heads, D // num_heads).transpose(1, 2)\n"}},
+    {"name": "split_numpy", "about": "works in NumPy and returns a NumPy array",
+     "cells": {"split_heads": "def split_heads(x, num_heads):\n    B, T, D = x.shape\n"
+                              "    return np.asarray(x).reshape(B, T, num_heads, D // num_heads).transpose(0, 2, 1, 3)\n"}},
+    {"name": "split_fixed_heads", "about": "ignores num_heads: always 3 heads (the visible example)",
+     "cells": {"split_heads": "def split_heads(x, num_heads):\n    B, T, D = x.shape\n"
+                              "    return x.reshape(B, T, 3, D // 3).transpose(1, 2)\n"}},
     # ---- merge_heads
     {"name": "merge_plain_reshape", "about": "reshape without the transpose: mixes positions",
      "cells": {"merge_heads": "def merge_heads(x):\n    B, H, T, d_head = x.shape\n"
-                              "    return x.reshape(B, T, H * d_head)\n"}},
+                              "    return x.reshape(B, T, H * d_head)\n"},
+     "fails": ["test_merge_heads_values", "test_split_merge_round_trip", "test_mha_self_attention_matches_torch",
+               "test_mha_cross_attention_matches_torch", "test_mha_mask_matches_torch", "test_mha_fully_masked_query"]},
+    {"name": "merge_to_float32", "about": "casts the merged heads to float32 (.float())",
+     "cells": {"merge_heads": "def merge_heads(x):\n    B, H, T, d_head = x.shape\n"
+                              "    return x.transpose(1, 2).reshape(B, T, H * d_head).float()\n"}},
+    {"name": "merge_numpy", "about": "returns a NumPy array",
+     "cells": {"merge_heads": "def merge_heads(x):\n    B, H, T, d_head = x.shape\n"
+                              "    return x.transpose(1, 2).reshape(B, T, H * d_head).numpy()\n"}},
     {"name": "merge_view_not_contiguous", "about": ".view after the transpose: fails on non-contiguous input",
      "cells": {"merge_heads": "def merge_heads(x):\n    B, H, T, d_head = x.shape\n"
                               "    return x.transpose(1, 2).view(B, T, H * d_head)\n"}},
@@ -102,6 +119,48 @@ MUTANTS = [
          "        V = split_heads(self.W_v(query), self.num_heads)\n"
          "        out, w = scaled_dot_product_attention(Q, K, V, mask)\n"
          "        return self.W_o(merge_heads(out)), w\n")}},
+    {"name": "mha_softmax_no_shift", "about": "its own softmax, exp without subtracting the row maximum: overflows to nan",
+     "cells": {"multi_head_attention": _mha(
+         "    def forward(self, query, key, value, mask=None):\n"
+         "        Q = split_heads(self.W_q(query), self.num_heads)\n"
+         "        K = split_heads(self.W_k(key), self.num_heads)\n"
+         "        V = split_heads(self.W_v(value), self.num_heads)\n"
+         "        e = torch.exp(Q @ K.transpose(-2, -1) / math.sqrt(self.d_head))\n"
+         "        if mask is not None:\n"
+         "            e = e * torch.as_tensor(mask, dtype=e.dtype)\n"
+         "        w = e / e.sum(-1, keepdim=True).clamp_min(1e-30)\n"
+         "        return self.W_o(merge_heads(w @ V)), w\n")},
+     "fails": ["test_mha_weights_are_distributions"]},
+    {"name": "mha_values_from_key", "about": "projects the values from `key` (the value argument is ignored)",
+     "cells": {"multi_head_attention": _mha(
+         "    def forward(self, query, key, value, mask=None):\n"
+         "        Q = split_heads(self.W_q(query), self.num_heads)\n"
+         "        K = split_heads(self.W_k(key), self.num_heads)\n"
+         "        V = split_heads(self.W_v(key), self.num_heads)\n"
+         "        out, w = scaled_dot_product_attention(Q, K, V, mask)\n"
+         "        return self.W_o(merge_heads(out)), w\n")}},
+    {"name": "mha_ignores_mask", "about": "never passes the mask on",
+     "cells": {"multi_head_attention": _mha(
+         "    def forward(self, query, key, value, mask=None):\n"
+         "        Q = split_heads(self.W_q(query), self.num_heads)\n"
+         "        K = split_heads(self.W_k(key), self.num_heads)\n"
+         "        V = split_heads(self.W_v(value), self.num_heads)\n"
+         "        out, w = scaled_dot_product_attention(Q, K, V)\n"
+         "        return self.W_o(merge_heads(out)), w\n")}},
+    {"name": "mha_float32_softmax", "about": "softmax(..., dtype=torch.float32): float64 modules give float32 weights and outputs",
+     "cells": {"multi_head_attention": _mha(
+         "    def forward(self, query, key, value, mask=None):\n"
+         "        Q = split_heads(self.W_q(query), self.num_heads)\n"
+         "        K = split_heads(self.W_k(key), self.num_heads)\n"
+         "        V = split_heads(self.W_v(value), self.num_heads)\n"
+         "        scores = Q @ K.transpose(-2, -1) / math.sqrt(self.d_head)\n"
+         "        if mask is not None:\n"
+         "            allowed = torch.broadcast_to(torch.as_tensor(mask, dtype=torch.bool), scores.shape)\n"
+         "            scores = scores.masked_fill(~allowed, float('-inf'))\n"
+         "            w = torch.nan_to_num(torch.softmax(scores, dim=-1, dtype=torch.float32), nan=0.0)\n"
+         "        else:\n"
+         "            w = torch.softmax(scores, dim=-1, dtype=torch.float32)\n"
+         "        return self.W_o(merge_heads(w @ V.float()).to(query.dtype)).float(), w\n")}},
     # ---- mha_param_count
     {"name": "param_count_no_biases", "about": "forgets the four biases",
      "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n    return 4 * d_model * d_model\n"}},
@@ -111,7 +170,21 @@ MUTANTS = [
     {"name": "param_count_no_output_projection", "about": "forgets W_o: three matrices",
      "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n"
                                   "    return 3 * (d_model * d_model + d_model)\n"}},
+    {"name": "param_count_per_head_true_division", "about": "sums per-head blocks with d_model / num_heads: a float",
+     "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n    d_head = d_model / num_heads\n"
+                                  "    return num_heads * 3 * (d_model * d_head + d_head) + d_model * d_model + d_model\n"}},
+    {"name": "param_count_numpy_int32", "about": "computes in NumPy int32 (np.int32 result)",
+     "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n"
+                                  "    d = np.int32(d_model)\n    return 4 * d * d + 4 * d\n"}},
     # ---- mha_multiply_adds
+    {"name": "multiply_adds_true_division", "about": "d_head = d_model / num_heads: returns a float",
+     "cells": {"mha_multiply_adds": "def mha_multiply_adds(T, d_model, num_heads):\n"
+                                    "    d_head = d_model / num_heads\n"
+                                    "    return 4 * T * d_model * d_model + num_heads * 2 * T * T * d_head\n"}},
+    {"name": "multiply_adds_int32_overflow", "about": "NumPy int32 arithmetic: overflows for GPT-3 sizes",
+     "cells": {"mha_multiply_adds": "def mha_multiply_adds(T, d_model, num_heads):\n"
+                                    "    T, d = np.int32(T), np.int32(d_model)\n"
+                                    "    return int(4 * T * d * d + 2 * T * T * d)\n"}},
     {"name": "multiply_adds_no_output_projection", "about": "counts three projections",
      "cells": {"mha_multiply_adds": "def mha_multiply_adds(T, d_model, num_heads):\n"
                                     "    d_head = d_model // num_heads\n"
@@ -165,6 +238,9 @@ ALTERNATIVES = [
     {"name": "split_stack_slices", "about": "stacks the feature slices of every head",
      "cells": {"split_heads": "def split_heads(x, num_heads):\n    d = x.shape[-1] // num_heads\n"
                               "    return torch.stack([x[..., h * d:(h + 1) * d] for h in range(num_heads)], dim=1)\n"}},
+    {"name": "split_unflatten_movedim", "about": "unflatten and movedim",
+     "cells": {"split_heads": "def split_heads(x, num_heads):\n"
+                              "    return x.unflatten(-1, (num_heads, x.shape[-1] // num_heads)).movedim(2, 1)\n"}},
     # ---- merge_heads
     {"name": "merge_cat_features", "about": "concatenates the heads along the feature axis",
      "cells": {"merge_heads": "def merge_heads(x):\n    return torch.cat([x[:, h] for h in range(x.shape[1])], dim=-1)\n"}},
@@ -203,6 +279,20 @@ ALTERNATIVES = [
          "            o, w = scaled_dot_product_attention(q, k, v, None if mask is None else mask[:, h])\n"
          "            outs.append(o)\n            ws.append(w)\n"
          "        return self.W_o(torch.cat(outs, dim=-1)), torch.stack(ws, dim=1)\n")}},
+    {"name": "merge_movedim_flatten", "about": "movedim and flatten",
+     "cells": {"merge_heads": "def merge_heads(x):\n    return x.movedim(1, 2).flatten(2)\n"}},
+    {"name": "mha_own_stable_softmax", "about": "its own softmax that subtracts the row maximum, its own masking",
+     "cells": {"multi_head_attention": _mha(
+         "    def forward(self, query, key, value, mask=None):\n"
+         "        Q = split_heads(self.W_q(query), self.num_heads)\n"
+         "        K = split_heads(self.W_k(key), self.num_heads)\n"
+         "        V = split_heads(self.W_v(value), self.num_heads)\n"
+         "        scores = Q @ K.transpose(-2, -1) / math.sqrt(self.d_head)\n"
+         "        e = torch.exp(scores - scores.amax(-1, keepdim=True))\n"
+         "        if mask is not None:\n"
+         "            e = e * torch.as_tensor(mask, dtype=e.dtype)\n"
+         "        w = e / e.sum(-1, keepdim=True).clamp_min(1e-30)\n"
+         "        return self.W_o(merge_heads(w @ V)), w\n")}},
     # ---- mha_param_count
     {"name": "param_count_factored", "about": "4 (d_model + 1) d_model",
      "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n    return 4 * (d_model + 1) * d_model\n"}},
