@@ -85,8 +85,9 @@ def _rnn_step_problem():
 #
 # $$h_t = \tanh\left(x_t W_{xh} + h_{t-1} W_{hh} + b_h\right), \qquad h_0 \text{ given (often } 0).$$
 #
-# Each step needs the result of the previous one. So information can degrade as it is passed
-# along through many steps, and step 10 cannot start before steps 1–9 are done.
+# Each step needs the result of the previous one, so information can degrade as it is passed
+# along through many steps. What does this chain mean for *when* each step can be computed?
+# The two exercises below make you work it out.
 #
 # **Real-world example — the telephone game.** A message is whispered from person to person;
 # the last person hears only what the one before them says, and every hop may lose a detail.
@@ -241,7 +242,7 @@ def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):
         h_prev: (..., d_h) previous hidden state (same leading dims as x_t).
         W_xh: (d_in, d_h). W_hh: (d_h, d_h). b_h: (d_h,).
     Returns:
-        np.ndarray (..., d_h): the new hidden state h_t.
+        np.ndarray (..., d_h): the new hidden state h_t (float64 when the inputs are float64).
     Example: x_t = [1.], h_prev = [0.5], W_xh = [[2.]], W_hh = [[1.]], b_h = [-1.]
         -> tanh(2 + 0.5 - 1) = tanh(1.5) = [0.9051]
     Hints: weights multiply on the right; with batch dims, x_t @ W_xh already works row by row.
@@ -266,6 +267,7 @@ _W_xh, _W_hh, _b = _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), _rng.norm
 _h = rnn_step(_rng.normal(size=(5, 3)), _rng.normal(size=(5, 4)), _W_xh, _W_hh, _b)
 assert isinstance(_h, np.ndarray), f"rnn_step must return a NumPy array (np.ndarray), got {type(_h).__module__}.{type(_h).__name__}"
 assert np.shape(_h) == (5, 4), f"batch of 5, d_in = 3, d_h = 4: expected shape (5, 4), got {np.shape(_h)}"
+assert _h.dtype == np.float64, f"float64 inputs must give a float64 result (keep NumPy's precision), got {_h.dtype}"
 _h = rnn_step(_rng.normal(size=3), _rng.normal(size=4), _W_xh, _W_hh, _b)
 assert np.shape(_h) == (4,), f"without a batch dimension: expected shape (4,), got {np.shape(_h)}"
 ### BEGIN HIDDEN TESTS
@@ -302,10 +304,13 @@ _rng = np.random.default_rng(3)
 _b = _rng.normal(size=5) * 2
 _h = np.asarray(rnn_step(np.zeros((2, 3)), np.zeros((2, 5)), _rng.normal(size=(3, 5)), _rng.normal(size=(5, 5)), _b), dtype=float)
 assert np.allclose(_h, np.tanh(_b)), "with zero input and zero state the new state must be tanh(b_h)"
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    _h = np.asarray(rnn_step(100 * _rng.normal(size=(4, 3)), np.ones((4, 5)), _rng.normal(size=(3, 5)), _rng.normal(size=(5, 5)), _b), dtype=float)
-assert np.all(np.abs(_h) <= 1.0) and np.all(np.isfinite(_h)), "tanh keeps every hidden unit in [-1, 1], even for huge inputs"
+for _scale, _dtype in [(100, np.float64), (1000, np.float64), (100, np.float32)]:
+    _args = (_scale * _rng.normal(size=(4, 3)), np.ones((4, 5)), _rng.normal(size=(3, 5)), _rng.normal(size=(5, 5)), _b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _h = np.asarray(rnn_step(*(a.astype(_dtype) for a in _args)), dtype=float)
+    assert np.all(np.abs(_h) <= 1.0) and np.all(np.isfinite(_h)), \
+        f"tanh keeps every hidden unit in [-1, 1], even for huge {np.dtype(_dtype).name} inputs (a tanh built from exp overflows: use np.tanh)"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_matches_torch", "points": 1}
@@ -355,7 +360,8 @@ def rnn_forward(X, h0, W_xh, W_hh, b_h):
         h0: (..., d_h) initial hidden state (same leading dims as X).
         W_xh: (d_in, d_h). W_hh: (d_h, d_h). b_h: (d_h,).
     Returns:
-        np.ndarray (..., T, d_h): H[..., t - 1, :] is h_t, for t = 1..T (h0 not included).
+        np.ndarray (..., T, d_h): H[..., t - 1, :] is h_t, for t = 1..T (h0 not included);
+        float64 when the inputs are float64.
     Example: X of shape (2, 5, 3), h0 (2, 4), W_xh (3, 4) -> H of shape (2, 5, 4);
         H[..., 0, :] == rnn_step(X[..., 0, :], h0, W_xh, W_hh, b_h).
     Hints: a Python loop over t is fine (the recurrence is sequential: that is the point);
@@ -393,6 +399,7 @@ _hint = {(2, 4): " (only the last state?)", (2, 6, 4): " (h0 must not be part of
 assert np.shape(_H) == (2, 5, 4) or _why is None, f"rnn_forward gives shape {np.shape(_H)}, and your rnn_step {_why}: fix Exercise 3 first"
 assert np.shape(_H) == (2, 5, 4), f"batch 2, T = 5, d_h = 4: expected shape (2, 5, 4), got {np.shape(_H)}" + _hint.get(np.shape(_H), "")
 assert isinstance(_H, np.ndarray), f"rnn_forward must return a NumPy array (np.ndarray), got {type(_H).__module__}.{type(_H).__name__}"
+assert _H.dtype == np.float64, f"float64 inputs must give a float64 result (keep NumPy's precision), got {_H.dtype}"
 ### BEGIN HIDDEN TESTS
 for _lead, _T, _din, _dh in [((), 6, 2, 3), ((3, 2), 4, 5, 7), ((1,), 1, 4, 2)]:
     _H = rnn_forward(_rng.normal(size=_lead + (_T, _din)), np.zeros(_lead + (_dh,)),
@@ -640,7 +647,7 @@ def hidden_grad_norms(W_hh, X):
         W_hh: (d_h, d_h) recurrent weights (NumPy array or tensor).
         X: (T, d_h) projected inputs, one row per step (no batch dimension).
     Returns:
-        np.ndarray of shape (T,), float: entry k (0-based) is || d h_T / d h_{k+1} ||_F, i.e. the
+        np.ndarray of shape (T,), dtype float64: entry k (0-based) is || d h_T / d h_{k+1} ||_F, i.e. the
         norm of the gradient path from the last state back to the state of step k + 1. The
         last entry is || d h_T / d h_T ||_F = || I ||_F = sqrt(d_h); far-back entries come first.
     Example: d_h = 1, W_hh = [[w]], T = 2: entry 0 = |w * (1 - h_2 ** 2)|, entry 1 = 1.
@@ -676,8 +683,8 @@ print(hidden_grad_norms(_R, np.zeros((4, 2))))  # [0.1768 0.3536 0.7071 1.4142]:
 """One norm per step, as a float np.ndarray; the last one is ||d h_T / d h_T||_F = ||I||_F = sqrt(d_h)."""
 _rng = np.random.default_rng(9)
 _raw = hidden_grad_norms(_rng.normal(size=(3, 3)) / 2, _rng.normal(size=(6, 3)))
-assert isinstance(_raw, np.ndarray) and np.issubdtype(_raw.dtype, np.floating), \
-    f"return a NumPy array of floats (np.ndarray, e.g. tensor.numpy() or np.array(list_of_floats)), got {type(_raw).__module__}.{type(_raw).__name__}" \
+assert isinstance(_raw, np.ndarray) and _raw.dtype == np.float64, \
+    f"return a float64 NumPy array (np.ndarray, e.g. tensor.double().numpy() or np.array(list_of_floats)), got {type(_raw).__module__}.{type(_raw).__name__}" \
     + (f" of dtype {_raw.dtype}" if hasattr(_raw, "dtype") else "")
 _g = np.asarray(_raw, dtype=float)
 assert _g.shape == (6,), f"T = 6 steps: expected 6 norms, shape (6,), got {_g.shape}"
@@ -687,7 +694,7 @@ assert np.isclose(_g[-1], np.sqrt(3)), (f"the last entry is the Frobenius norm o
 ### BEGIN HIDDEN TESTS
 for _T, _dh in [(1, 4), (5, 2), (9, 6)]:
     _raw = hidden_grad_norms(_rng.normal(size=(_dh, _dh)), 2 * _rng.normal(size=(_T, _dh)))
-    assert isinstance(_raw, np.ndarray) and np.issubdtype(_raw.dtype, np.floating), f"return a float np.ndarray, got {type(_raw).__name__}"
+    assert isinstance(_raw, np.ndarray) and _raw.dtype == np.float64, f"return a float64 np.ndarray, got {type(_raw).__name__} {getattr(_raw, 'dtype', '')}"
     _g = np.asarray(_raw, dtype=float)
     assert _g.shape == (_T,) and np.isclose(_g[-1], np.sqrt(_dh)), f"T = {_T}, d_h = {_dh}: last entry must be sqrt(d_h), got {_g}"
 ### END HIDDEN TESTS
@@ -707,6 +714,11 @@ for _T, _dh, _rho in [(7, 3, 0.6), (6, 5, 1.4), (3, 4, 1.0)]:
     _g = np.asarray(hidden_grad_norms(_rho * _Q, np.zeros((_T, _dh))), dtype=float)
     _ref = np.sqrt(_dh) * _rho ** np.arange(_T - 1, -1, -1)
     assert np.allclose(_g, _ref, rtol=1e-4), f"T = {_T}, d_h = {_dh}, rho = {_rho}: expected sqrt(d_h) * rho ** (T - t), got {_g}"
+_Q, _ = np.linalg.qr(_rng.normal(size=(3, 3)))
+_g = np.asarray(hidden_grad_norms(0.3 * _Q, np.zeros((100, 3))), dtype=float)
+_ref = np.sqrt(3) * 0.3 ** np.arange(99, -1, -1)
+assert np.allclose(_g, _ref, rtol=1e-4, atol=0), \
+    f"T = 100, rho = 0.3: the far-back norms (about {_ref[0]:.1e}) must not underflow to 0 (got {_g[0]:.1e}): work in float64, float32 stops near 1e-45"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norms_match_reference", "points": 1}

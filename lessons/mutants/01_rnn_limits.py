@@ -70,6 +70,10 @@ MUTANTS = [
     {"name": "rnn_step_returns_list", "about": "returns a nested list (tolist()), not the promised NumPy array",
      "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
                            "    return np.tanh(np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh + b_h).tolist()\n"}},
+    {"name": "rnn_step_float32", "about": "computes in float32 whatever the input dtype (the contract keeps float64)",
+     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
+                           "    f = lambda a: np.asarray(a, dtype=np.float32)\n"
+                           "    return np.tanh(f(x_t) @ f(W_xh) + f(h_prev) @ f(W_hh) + f(b_h))\n"}},
     # ---- rnn_forward
     {"name": "rnn_forward_returns_torch", "about": "returns a torch tensor, not the promised NumPy array",
      "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X)\n"
@@ -189,6 +193,18 @@ MUTANTS = [
          "        states[-1][i].backward(retain_graph=True)\n"
          "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
          "    return np.sqrt(squares)\n")}},
+    {"name": "grad_norms_float32", "about": "runs autograd in float32: far-back norms underflow to 0",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W_hh = torch.as_tensor(np.asarray(W_hh, dtype=np.float32))\n"
+         "    X = torch.as_tensor(np.asarray(X, dtype=np.float32))\n"
+         "    T, d_h = X.shape\n    h = torch.zeros(d_h, dtype=torch.float32, requires_grad=True)\n"
+         "    states = []\n    for t in range(T):\n        h = torch.tanh(X[t] + h @ W_hh)\n"
+         "        h.retain_grad()\n        states.append(h)\n    squares = np.zeros(T)\n"
+         "    for i in range(d_h):\n        for s in states:\n            s.grad = None\n"
+         "        states[-1][i].backward(retain_graph=True)\n"
+         "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
+         "    return np.sqrt(squares)\n")}},
     # ---- path_lengths (rnn_path_length, attention_path_length)
     {"name": "rnn_path_signed", "about": "j - i without abs: negative when j < i",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return j - i\n\n\n"
@@ -269,10 +285,6 @@ ALTERNATIVES = [
      "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
                            "    a = np.asarray(x_t) @ W_xh + np.asarray(h_prev) @ W_hh + b_h\n"
                            "    return 2.0 / (1.0 + np.exp(-2.0 * a)) - 1.0\n"}},
-    {"name": "rnn_step_float32", "about": "computes in float32 whatever the input dtype",
-     "cells": {"rnn_step": "def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):\n"
-                           "    f = lambda a: np.asarray(a, dtype=np.float32)\n"
-                           "    return np.tanh(f(x_t) @ f(W_xh) + f(h_prev) @ f(W_hh) + f(b_h))\n"}},
     # ---- rnn_forward
     {"name": "rnn_forward_preallocated", "about": "writes into a preallocated array, without rnn_step",
      "cells": {"rnn_forward": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    X = np.asarray(X, dtype=float)\n"
@@ -319,6 +331,9 @@ ALTERNATIVES = [
     {"name": "path_lengths_min_max", "about": "max - min, and a comparison turned into an int",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return max(i, j) - min(i, j)\n\n\n"
                                "def attention_path_length(i, j):\n    return int(i != j)\n"}},
+    {"name": "path_lengths_numpy", "about": "np.abs and np.sign: NumPy integers, not Python ints",
+     "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return np.abs(j - i)\n\n\n"
+                               "def attention_path_length(i, j):\n    return np.abs(np.sign(j - i))\n"}},
     {"name": "path_lengths_range", "about": "counts the steps of a range; a conditional expression",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return len(range(min(i, j), max(i, j)))\n\n\n"
                                "def attention_path_length(i, j):\n    if i == j:\n        return 0\n    return 1\n"}},
