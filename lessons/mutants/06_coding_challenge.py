@@ -85,6 +85,18 @@ MUTANTS = [
      "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
                "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction='sum')\n"
                "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_no_reshape", "about": "passes (B, T, V) logits and (B, T) targets to F.cross_entropy unflattened (a shape error)",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits, targets)\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_zero_grad_between", "about": "zero_grad between backward and step: every step uses empty gradients",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    loss.backward()\n    optimizer.zero_grad()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_ignores_optimizer", "about": "ignores the optimizer argument: builds and steps its own SGD",
+     "cells": {"training_step": _STEP + "    own = torch.optim.SGD(model.parameters(), lr=0.1)\n    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    own.zero_grad()\n    loss.backward()\n    own.step()\n    return loss.item()\n"}},
     # ---- heldout_accuracy
     {"name": "accuracy_training_seed", "about": "ignores seed: evaluates on the training stream (seed 0)",
      "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(0))\n"
@@ -198,6 +210,14 @@ ALTERNATIVES = [
      "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
                "    loss = F.cross_entropy(logits.transpose(1, 2), targets)\n"
                "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_zero_grad_at_end", "about": "backward, step, then zero_grad (the gradients are cleared for the next call)",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    loss.backward()\n    optimizer.step()\n    optimizer.zero_grad()\n    return loss.item()\n"}},
+    {"name": "step_model_zero_grad", "about": "model.zero_grad() instead of optimizer.zero_grad(), loss via nll_loss(log_softmax)",
+     "cells": {"training_step": _STEP + "    model.zero_grad()\n    logits = model(tokens)\n"
+               "    loss = F.nll_loss(F.log_softmax(logits, dim=-1).flatten(0, 1), targets.flatten())\n"
+               "    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
     # ---- heldout_accuracy
     {"name": "accuracy_in_batches", "about": "evaluates in batches of 100 and counts",
      "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
