@@ -908,7 +908,7 @@ torch.manual_seed(2)
 _m = LearnedPositionalEmbedding(8, 3)
 _x = torch.randn(5, 2, 3) * 3                  # 5 sequences of length 2 (B != T)
 with torch.no_grad():
-    _added = _m(_x) - _x                       # (5, 2, 3)
+    _added = _m(_x.clone()) - _x               # (5, 2, 3)
 assert tuple(_added.shape) == (5, 2, 3), f"output shape should be (B, T, d_model) = (5, 2, 3), got {tuple(_added.shape)}"
 _spread = (_added - _added[:1]).abs().max().item()
 assert _spread < 1e-6, f"every sequence of the batch must get the same position vectors, they differ by up to {_spread:.3g} (index with the positions 0..T-1 of axis 1, not the batch axis or the tokens)"
@@ -916,11 +916,11 @@ assert _spread < 1e-6, f"every sequence of the batch must get the same position 
 _tables = [p for p in _m.parameters() if tuple(p.shape) == (8, 3)]   # the (max_len, d_model) position table
 assert _tables, "the module needs a trainable position table of shape (max_len, d_model) = (8, 3) (an nn.Embedding)"
 _P = _tables[0].detach()
-assert torch.allclose(_added[0], _P[:2], atol=1e-6), "the rows added must be P[0] and P[1] (positions along axis 1)"
+assert torch.allclose(_added[0].double(), _P[:2].double(), atol=1e-6), "the rows added must be P[0] and P[1] (positions along axis 1)"
 _x2 = torch.randn(3, 6, 3)
 with torch.no_grad():
-    _added2 = _m(_x2) - _x2
-assert torch.allclose(_added2, _P[:6].expand(3, 6, 3), atol=1e-6), "the position vectors must not depend on the input values"
+    _added2 = _m(_x2.clone()) - _x2
+assert torch.allclose(_added2.double(), _P[:6].expand(3, 6, 3).double(), atol=1e-6), "the position vectors must not depend on the input values"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_positions_start_at_zero", "points": 1}
@@ -933,11 +933,11 @@ _P = _tables[0].detach()
 _x = torch.zeros(2, 5, 4)
 try:
     with torch.no_grad():
-        _y = _m(_x)
+        _y = _m(_x.clone())
 except (IndexError, ValueError) as _e:
     raise AssertionError(f"a sequence of exactly max_len = 5 positions must work (positions 0..4), got {type(_e).__name__}: {_e}") from None
 _added = (_y - _x)[0, 0]                       # what was added at position 0
-assert torch.allclose(_added, _P[0]), f"position 0 must use row 0 of the table: expected {_P[0]}, got {_added} (positions start at 0, not 1)"
+assert torch.allclose(_added.double(), _P[0].double()), f"position 0 must use row 0 of the table: expected {_P[0]}, got {_added} (positions start at 0, not 1)"
 ### BEGIN HIDDEN TESTS
 _m = LearnedPositionalEmbedding(6, 3)
 _table = [p for p in _m.parameters() if tuple(p.shape) == (6, 3)][0]
