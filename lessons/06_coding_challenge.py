@@ -786,10 +786,31 @@ try:
     _got = training_step(_m, torch.optim.SGD(_m.parameters(), lr=0.1), _x, _y)
 except Exception as _error:
     raise AssertionError(training_step_error(_error)) from None
-assert isinstance(_got, (float, int, np.floating)) or (torch.is_tensor(_got) and _got.numel() == 1), f"return a float (loss.item()), got {type(_got)}"
-_got = float(_got)
+assert isinstance(_got, (float, np.floating)), (f"return the loss as a Python float (loss.item()), got {type(_got).__name__}"
+                                              + (": a tensor keeps its whole graph alive" if torch.is_tensor(_got) else ""))
 assert abs(_got - _expected) < 1e-4, (f"expected the mean cross-entropy before the update, {_expected:.4f}, got {_got:.4f}"
                                       + (" (use the mean over positions, not the sum)" if abs(_got - 45 * _expected) < 1e-2 else ""))
+### BEGIN HIDDEN TESTS
+# confident models: logits far apart, so softmax underflows to 0 in float32 and log(softmax) gives inf;
+# F.cross_entropy (log-softmax, stable) stays exact
+for _seed in range(3):
+    torch.manual_seed(24 + _seed)
+    _m = _Flat(7, 9)
+    with torch.no_grad():
+        _m.out.weight.mul_(100.0)
+    _x, _y = make_reversal_batch(5, torch.Generator().manual_seed(5 + _seed), seq_len=9, vocab_size=7)
+    with torch.no_grad():
+        _expected = F.cross_entropy(_m(_x).double().reshape(-1, 7), _y.reshape(-1)).item()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _got = float(training_step(_m, torch.optim.SGD(_m.parameters(), lr=0.0), _x, _y))
+    except Exception as _error:
+        raise AssertionError(training_step_error(_error)) from None
+    assert math.isfinite(_got), f"loss {_got} for confident logits (spread ~100): log(softmax) underflows; use F.cross_entropy"
+    assert abs(_got - _expected) < 1e-4 * max(1.0, abs(_expected)), \
+        f"loss {_got:.4f} for confident logits, expected {_expected:.4f} (log of a softmax that underflowed? use F.cross_entropy)"
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_training_step_updates_like_pytorch", "points": 1}
 """training_step clears old gradients, back-propagates and steps: it matches a plain PyTorch step."""
@@ -887,6 +908,7 @@ class _AlwaysSeven(nn.Module):
 
 
 _acc = heldout_accuracy(_Perfect(), n_sequences=50, seed=5)
+assert isinstance(_acc, (float, np.floating)), f"return a Python float (.item()), got {type(_acc).__name__}"
 assert abs(float(_acc) - 1.0) < 1e-9, f"a model that always answers correctly has accuracy 1.0, got {_acc}"
 _acc = heldout_accuracy(_AlwaysSeven(), n_sequences=400, seed=6)
 assert 0.07 < float(_acc) < 0.13, (f"always answering 7 is right about 1 time in 10, got accuracy {_acc}"
@@ -930,6 +952,13 @@ assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
     "heldout_accuracy(model, n_sequences=23, seed=11) must evaluate "
     "make_reversal_batch(23, torch.Generator().manual_seed(11)); the model saw other sequences "
     "(is `seed` ignored, or the training seed reused?)")
+_rec = _Recorder()
+heldout_accuracy(_rec)                                          # the defaults: n_sequences=1000, seed=1234
+_seen = torch.cat(_rec.batches) if _rec.batches else torch.zeros(0, dtype=torch.long)
+_want, _ = make_reversal_batch(1000, torch.Generator().manual_seed(1234))
+assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
+    "heldout_accuracy(model) must use the documented defaults n_sequences=1000, seed=1234, i.e. evaluate "
+    f"make_reversal_batch(1000, torch.Generator().manual_seed(1234)); the model saw {tuple(_seen.shape)} other sequences")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1243,10 +1272,10 @@ assert 0.19 <= most_frequent_accuracy <= 0.23, f"model answer: the rule is right
 # *easier* the task is for attention — and why. Three questions, to answer by experiment:
 # is seed 0 lucky? Does the LSTM catch up with 15 times the steps (6,000)? With about 8 times
 # the parameters (hidden size 128) and 400 or 2,000 steps? Predict first, then set
-# `RUN_LONGER = True` and run the cell: 13 more trainings, about a minute or two on a laptop.
+# `RUN_LONGER = True` and run the cell: 13 more trainings, about a minute on a laptop.
 
 # %%
-RUN_LONGER = False          # set to True to run the longer experiments (a minute or two)
+RUN_LONGER = False          # set to True to run the longer experiments (about a minute)
 if RUN_LONGER:
     longer = {}
     for _seed in (1, 2, 3, 4, 5):

@@ -38,6 +38,14 @@ MUTANTS = [
      "cells": {"self_attention": "def self_attention(Q, K, V):\n"
                                  "    weights = softmax(np.dot(Q, K.T) / np.sqrt(Q.shape[0]), axis=-1)\n"
                                  "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_unstable_softmax", "about": "its own softmax without subtracting the max: overflows for large scores",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    s = np.dot(Q, K.T) / np.sqrt(Q.shape[1])\n"
+                                 "    e = np.exp(s)\n    weights = e / e.sum(axis=-1, keepdims=True)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_ignores_K", "about": "ignores K: compares the queries with themselves (Q Q^T)",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n"
+                                 "    weights = softmax(np.dot(Q, Q.T) / np.sqrt(Q.shape[1]), axis=-1)\n"
+                                 "    return np.dot(weights, V), weights\n"}},
     # ---- dogs_love_treats
     {"name": "dogs_given_entry_changed", "about": "overwrites a given weight (0.5 -> 0.6)",
      "cells": {"dogs_love_treats": _DOGS.format(r0="[0.6, 0.2, 0.2]", r1="[0.4, 0.2, 0.4]", r2="[0.2, 0.4, 0.4]")}},
@@ -67,6 +75,12 @@ MUTANTS = [
     {"name": "transformer_pe_from_batch_axis", "about": "slices the encoding with the batch size",
      "cells": {"tiny_transformer": _TT_INIT + "        B = tokens.shape[0]\n"
                "        x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[:B][:, None, :]\n" + _TT_LOOP}},
+    {"name": "transformer_first_block_only", "about": "runs only the first encoder block (ignores num_layers > 1)",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[:tokens.shape[1]]\n"
+               "        return self.head(self.blocks[0](x))\n"}},
+    {"name": "transformer_softmax_output", "about": "returns softmax probabilities instead of logits",
+     "cells": {"tiny_transformer": _TT_INIT + "        x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[:tokens.shape[1]]\n"
+               "        for block in self.blocks:\n            x = block(x)\n        return torch.softmax(self.head(x), dim=-1)\n"}},
     # ---- training_step
     {"name": "step_no_zero_grad", "about": "never zeroes the gradients: they accumulate across steps",
      "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
@@ -97,6 +111,18 @@ MUTANTS = [
      "cells": {"training_step": _STEP + "    own = torch.optim.SGD(model.parameters(), lr=0.1)\n    logits = model(tokens)\n"
                "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
                "    own.zero_grad()\n    loss.backward()\n    own.step()\n    return loss.item()\n"}},
+    {"name": "step_returns_tensor", "about": "returns the loss tensor instead of a Python float (the contract says float)",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.detach()\n"}},
+    {"name": "step_log_of_softmax", "about": "cross-entropy as -log(softmax) picked at the target: log(0) = -inf for confident logits",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n    p = torch.softmax(logits, dim=-1)\n"
+               "    loss = -torch.log(p.gather(-1, targets[..., None])).mean()\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_log_of_softmax_eps", "about": "-log(softmax + 1e-9): finite, but wrong for confident logits",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n    p = torch.softmax(logits, dim=-1) + 1e-9\n"
+               "    loss = -torch.log(p.gather(-1, targets[..., None])).mean()\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
     # ---- heldout_accuracy
     {"name": "accuracy_training_seed", "about": "ignores seed: evaluates on the training stream (seed 0)",
      "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(0))\n"
@@ -114,6 +140,20 @@ MUTANTS = [
      "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
                "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=1)\n"
                "    return (pred == targets[:, :pred.shape[1]]).float().mean().item()\n"}},
+    {"name": "accuracy_returns_tensor", "about": "returns a 0-d tensor instead of a Python float",
+     "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == targets).float().mean()\n"}},
+    {"name": "accuracy_default_seed_0", "about": "documents seed=1234 but defaults to the training seed 0",
+     "cells": {"heldout_accuracy": "def heldout_accuracy(model, n_sequences=1000, seed=0):\n"
+               "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == targets).float().mean().item()\n"}},
+    {"name": "accuracy_default_100_sequences", "about": "defaults to 100 sequences instead of the documented 1000",
+     "cells": {"heldout_accuracy": "def heldout_accuracy(model, n_sequences=100, seed=1234):\n"
+               "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
+               "    model.eval()\n    with torch.no_grad():\n        pred = model(tokens).argmax(dim=-1)\n"
+               "    return (pred == targets).float().mean().item()\n"}},
     # ---- concept quiz: one wrong answer loses exactly that question's point
     {"name": "quiz_memory_growth_4", "about": "answers 4: thinks the memory grows linearly",
      "cells": {"quiz_memory_growth": "quiz_memory_growth = 4\n"},
@@ -154,6 +194,9 @@ MUTANTS = [
      "fails": ["test_kv_cache_shapes", "test_kv_cache_keeps_the_past", "test_kv_cache_matches_recomputation"]},
     {"name": "kv_caches_queries", "about": "stores the query in the key cache",
      "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, v = (x_t @ W_q)[:, None], (x_t @ W_v)[:, None]\n    K = q if cache is None else torch.cat([cache[\"K\"], q], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
+     "fails": ["test_kv_cache_keeps_the_past", "test_kv_cache_matches_recomputation"]},
+    {"name": "kv_keys_from_W_q", "about": "ignores W_k: computes the keys with W_q",
+     "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_q)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([cache[\"K\"], k], dim=1)\n    V = v if cache is None else torch.cat([cache[\"V\"], v], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
      "fails": ["test_kv_cache_keeps_the_past", "test_kv_cache_matches_recomputation"]},
     {"name": "kv_prepends", "about": "puts the new key and value at the front of the cache",
      "cells": {"cached_attention_step": "def cached_attention_step(x_t, W_q, W_k, W_v, cache=None):\n    q, k, v = (x_t @ W_q)[:, None], (x_t @ W_k)[:, None], (x_t @ W_v)[:, None]\n    K = k if cache is None else torch.cat([k, cache[\"K\"]], dim=1)\n    V = v if cache is None else torch.cat([v, cache[\"V\"]], dim=1)\n    weights = torch.softmax(q @ K.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1)\n    return (weights @ V).squeeze(1), {\"K\": K, \"V\": V}\n"},
@@ -218,6 +261,11 @@ ALTERNATIVES = [
      "cells": {"training_step": _STEP + "    model.zero_grad()\n    logits = model(tokens)\n"
                "    loss = F.nll_loss(F.log_softmax(logits, dim=-1).flatten(0, 1), targets.flatten())\n"
                "    loss.backward()\n    optimizer.step()\n    return loss.item()\n"}},
+    {"name": "step_manual_logsumexp", "about": "cross-entropy by hand, stably: logsumexp minus the target's logit; float(loss)",
+     "cells": {"training_step": _STEP + "    logits = model(tokens)\n"
+               "    picked = logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1)\n"
+               "    loss = (torch.logsumexp(logits, dim=-1) - picked).mean()\n"
+               "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    return float(loss)\n"}},
     # ---- heldout_accuracy
     {"name": "accuracy_in_batches", "about": "evaluates in batches of 100 and counts",
      "cells": {"heldout_accuracy": _ACC + "    tokens, targets = make_reversal_batch(n_sequences, torch.Generator().manual_seed(seed))\n"
@@ -230,6 +278,10 @@ ALTERNATIVES = [
                "    tokens, targets = make_reversal_batch(n_sequences, gen)\n    model.eval()\n"
                "    with torch.inference_mode():\n        logits = model(tokens)\n"
                "    return float(np.mean(logits.argmax(dim=2).numpy() == targets.numpy()))\n"}},
+    {"name": "accuracy_float_of_tensor", "about": "float() of the mean, with model.eval() and no_grad",
+     "cells": {"heldout_accuracy": _ACC + "    g = torch.Generator()\n    g.manual_seed(seed)\n"
+               "    tokens, targets = make_reversal_batch(n_sequences, g)\n    model.eval()\n    with torch.no_grad():\n"
+               "        correct = model(tokens).argmax(-1).eq(targets)\n    return float(correct.sum()) / correct.numel()\n"}},
     # ---- concept quiz
     {"name": "quiz_kv_cache_stores_lowercase", "about": "answers in lower case",
      "cells": {"quiz_kv_cache_stores": "quiz_kv_cache_stores = \"c\"\n"}},
