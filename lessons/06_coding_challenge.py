@@ -98,8 +98,8 @@ def self_attention(Q, K, V):
         Q: (T_q, d_k) queries. K: (T_k, d_k) keys. V: (T_k, d_v) values.
            (In self-attention T_q == T_k == seq_len, but nothing below needs that.)
     Returns:
-        (output, weights): output (T_q, d_v), weights (T_q, T_k); every row of weights sums
-        to 1 (row i = how much query i takes from each value).
+        (output, weights), NumPy arrays: output (T_q, d_v), weights (T_q, T_k); every row of
+        weights sums to 1 (row i = how much query i takes from each value).
     Example: Q = K = [[1, 0], [0, 1]] (d_k = 2), V = [[1, 2], [3, 4]] -> weights[0] =
         softmax([1/sqrt(2), 0]) = [0.67, 0.33], output[0] = 0.67 * [1, 2] + 0.33 * [3, 4].
     Steps: 1. scores = Q K^T   2. divide by sqrt(d_k)   3. softmax over each row (the keys)
@@ -138,9 +138,11 @@ plt.tight_layout()
 plt.show()
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_shapes", "points": 1}
-"""self_attention returns (output (T_q, d_v), weights (T_q, T_k)), in that order."""
+"""self_attention returns NumPy arrays (output (T_q, d_v), weights (T_q, T_k)), in that order."""
 _rng = np.random.default_rng(1)
 _out, _w = self_attention(_rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)))
+assert isinstance(_out, np.ndarray) and isinstance(_w, np.ndarray), \
+    f"return NumPy arrays (output, weights), got {type(_out).__name__} and {type(_w).__name__}"
 assert np.shape(_w) == (4, 4), f"Q, K, V of shape (seq_len, d_k) = (4, 8): weights should have shape (seq_len, seq_len) = (4, 4), got {np.shape(_w)}"
 assert np.shape(_out) == (4, 8), f"Q, K, V of shape (seq_len, d_k) = (4, 8): output should have shape (seq_len, d_v) = (4, 8), got {np.shape(_out)}"
 _out, _w = self_attention(_rng.normal(size=(3, 5)), _rng.normal(size=(6, 5)), _rng.normal(size=(6, 2)))
@@ -542,7 +544,7 @@ class TinyTransformer(nn.Module):
         Args:
             tokens: (B, T) int64 token ids, T <= max_len.
         Returns:
-            (B, T, vocab_size) logits: head(blocks(embed(tokens) * sqrt(d_model) + pe[:T])).
+            (B, T, vocab_size) float32 tensor of logits: head(blocks(embed(tokens) * sqrt(d_model) + pe[:T])).
         Example: TinyTransformer(10, 24)(torch.zeros(2, 5, dtype=torch.long)).shape == (2, 5, 10)
         """
         ### BEGIN SOLUTION
@@ -573,8 +575,22 @@ torch.manual_seed(10)
 _m = TinyTransformer(vocab_size=7, max_len=12, d_model=16, num_heads=2, d_ff=24)
 with torch.no_grad():
     _out = _m(torch.randint(0, 7, (3, 9)))
+assert torch.is_tensor(_out) and _out.dtype == torch.float32, \
+    f"return the logits as the float32 torch tensor self.head gives, got {type(_out).__name__} {getattr(_out, 'dtype', '')}"
 assert tuple(_out.shape) == (3, 9, 7), (f"3 sequences of 9 tokens, vocabulary 7: expected logits (3, 9, 7), got {tuple(_out.shape)}"
                                         + (" (did you forget the output head?)" if _out.shape[-1] == 16 else ""))
+### BEGIN HIDDEN TESTS
+# the constructor is given: it must still build what its arguments ask for; T = max_len works too
+for (_V, _L, _d, _H, _ff, _nl) in [(7, 12, 16, 2, 24, 1), (9, 13, 12, 3, 20, 2)]:
+    _m = TinyTransformer(_V, _L, _d, _H, _ff, _nl)
+    _layout = (tuple(_m.embed.weight.shape), tuple(_m.pe.shape), len(_m.blocks), _m.blocks[0].self_attn.num_heads,
+               _m.blocks[0].ffn.linear1.out_features, _m.head.out_features)
+    assert _layout == ((_V, _d), (_L, _d), _nl, _H, _ff, _V), \
+        f"TinyTransformer{(_V, _L, _d, _H, _ff, _nl)} built {_layout}: keep the given constructor as it is"
+    with torch.no_grad():
+        _out = _m(torch.randint(0, _V, (2, _L)))
+    assert tuple(_out.shape) == (2, _L, _V), f"T = max_len = {_L}: expected logits (2, {_L}, {_V}), got {tuple(_out.shape)}"
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_knows_positions", "points": 1}
 """The same token at different positions gets different outputs: the positional encoding is added."""
@@ -637,7 +653,11 @@ for _seed, (_V, _L, _d, _H, _ff, _nl, _B, _T) in enumerate([(6, 10, 8, 2, 12, 1,
 # 4. `loss.backward()` computes the gradients, `optimizer.step()` updates the parameters;
 # 5. return the loss as a Python float (`loss.item()`), for the loss curve.
 #
-# The loop around it (data, progress bar, loss history) is given below your cell.
+# The loop around it (data, progress bar, loss history) is given below your cell, with the
+# helpers the tests use to say what goes wrong. One of them you can run yourself:
+# `gradient_problem()` calls your `training_step` twice on one batch with an optimiser that
+# records the gradients it is given; it returns `None` if every call clears the old gradients,
+# back-propagates and steps once, and otherwise a sentence saying what happened.
 
 # %% nbgrader={"solution": true, "grade_id": "training_step"}
 def training_step(model, optimizer, tokens, targets):
@@ -786,7 +806,7 @@ try:
     _got = training_step(_m, torch.optim.SGD(_m.parameters(), lr=0.1), _x, _y)
 except Exception as _error:
     raise AssertionError(training_step_error(_error)) from None
-assert isinstance(_got, (float, np.floating)), (f"return the loss as a Python float (loss.item()), got {type(_got).__name__}"
+assert isinstance(_got, float), (f"return the loss as a Python float (loss.item()), got {type(_got).__name__}"
                                               + (": a tensor keeps its whole graph alive" if torch.is_tensor(_got) else ""))
 assert abs(_got - _expected) < 1e-4, (f"expected the mean cross-entropy before the update, {_expected:.4f}, got {_got:.4f}"
                                       + (" (use the mean over positions, not the sum)" if abs(_got - 45 * _expected) < 1e-2 else ""))
@@ -908,7 +928,7 @@ class _AlwaysSeven(nn.Module):
 
 
 _acc = heldout_accuracy(_Perfect(), n_sequences=50, seed=5)
-assert isinstance(_acc, (float, np.floating)), f"return a Python float (.item()), got {type(_acc).__name__}"
+assert isinstance(_acc, float), f"return a Python float (.item()), got {type(_acc).__name__}"
 assert abs(float(_acc) - 1.0) < 1e-9, f"a model that always answers correctly has accuracy 1.0, got {_acc}"
 _acc = heldout_accuracy(_AlwaysSeven(), n_sequences=400, seed=6)
 assert 0.07 < float(_acc) < 0.13, (f"always answering 7 is right about 1 time in 10, got accuracy {_acc}"
@@ -1613,9 +1633,9 @@ assert cost["weights_bytes"][3] == 16 * 2**20, f"text says the weights take 16 M
 # **What the fused kernel saves.** `F.scaled_dot_product_attention` computes the *same* result
 # (the cell checks it) but never stores the $T \times T$ weights: it walks over the keys in
 # blocks and keeps a running maximum and a running sum of the softmax (an "online softmax"), so
-# its extra memory grows like $T$, not $T^2$. The version above keeps three $(1, 4, T, T)$ float
-# tensors (the scores, the scaled scores and the weights): at $T = 1024$, 16 MiB each
-# (the table's weights column). PyTorch's memory profiler
+# its extra memory grows like $T$, not $T^2$. The version above allocates three $(1, 4, T, T)$
+# float tensors, one after the other (the scores, the scaled scores and the weights): at
+# $T = 1024$, 16 MiB each (the table's weights column). PyTorch's memory profiler
 # (`torch.profiler.profile(profile_memory=True)`) shows the difference if you want to see it.
 # At the longest length the fused kernel is also faster (the ratio column), because it reads
 # and writes far less memory — memory traffic, not arithmetic, is what limits attention on
