@@ -90,6 +90,14 @@ MUTANTS = [
      "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        mean = x.mean(-1, keepdim=True)\n"
                "        var = x.var(-1, keepdim=True, unbiased=False)\n"
                "        return (x - mean) / torch.sqrt(var + self.eps)\n"}},
+    {"name": "layernorm_one_pass_variance", "about": "variance as E[x^2] - E[x]^2: cancels in float32 far from zero",
+     "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        mean = x.mean(-1, keepdim=True)\n"
+               "        var = (x * x).mean(-1, keepdim=True) - mean * mean\n"
+               "        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias\n"}},
+    {"name": "layernorm_float32_inside", "about": "computes in float32 whatever the input: float64 in, float32 out",
+     "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        x = x.float()\n        mean = x.mean(-1, keepdim=True)\n"
+               "        var = x.var(-1, keepdim=True, unbiased=False)\n"
+               "        return (x - mean) / torch.sqrt(var + self.eps) * self.weight.float() + self.bias.float()\n"}},
     # ---- FeedForward
     {"name": "ffn_no_relu", "about": "forgets the ReLU: two linear layers collapse into one",
      "cells": {"FeedForward": _FF_INIT + "    def forward(self, x):\n        return self.linear2(self.linear1(x))\n"}},
@@ -121,6 +129,21 @@ MUTANTS = [
                                   "    x = x.detach().clone().requires_grad_(True)\n    h = x\n"
                                   "    for f in sublayers:\n        h = h + f(h) if residual else f(h)\n"
                                   "    (g,) = torch.autograd.grad(h.mean(), x)\n    return g.norm().item()\n"}},
+    {"name": "grad_norm_returns_tensor", "about": "returns the 0-d tensor grad.norm() instead of a float",
+     "cells": {"input_grad_norm": "def input_grad_norm(sublayers, x, residual):\n"
+                                  "    x = x.detach().clone().requires_grad_(True)\n    h = x\n"
+                                  "    for f in sublayers:\n        h = h + f(h) if residual else f(h)\n"
+                                  "    (g,) = torch.autograd.grad(h.sum(), x)\n    return g.norm()\n"}},
+    {"name": "grad_norm_float32_scalar", "about": "returns np.float32 (a NumPy scalar), not a Python float",
+     "cells": {"input_grad_norm": "def input_grad_norm(sublayers, x, residual):\n"
+                                  "    x = x.detach().clone().requires_grad_(True)\n    h = x\n"
+                                  "    for f in sublayers:\n        h = h + f(h) if residual else f(h)\n"
+                                  "    (g,) = torch.autograd.grad(h.sum(), x)\n    return np.linalg.norm(g.numpy())\n"}},
+    {"name": "grad_norm_sequential", "about": "wraps the sub-layers in nn.Sequential: fails on plain functions",
+     "cells": {"input_grad_norm": "def input_grad_norm(sublayers, x, residual):\n"
+                                  "    x = x.detach().clone().requires_grad_(True)\n    h = x\n"
+                                  "    for f in nn.Sequential(*sublayers):\n        h = h + f(h) if residual else f(h)\n"
+                                  "    (g,) = torch.autograd.grad(h.sum(), x)\n    return g.norm().item()\n"}},
     # ---- EncoderBlock
     {"name": "encoder_residual_outside_norm", "about": "post-norm written x + norm(SA(x)): the residual skips the norm",
      "cells": {"EncoderBlock": _ENC_INIT +
@@ -159,6 +182,8 @@ MUTANTS = [
      "cells": {"causal_mask": "def causal_mask(T):\n    return torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)\n"}},
     {"name": "causal_float_mask", "about": "a float 0/1 mask instead of a boolean one",
      "cells": {"causal_mask": "def causal_mask(T):\n    return torch.tril(torch.ones(T, T))\n"}},
+    {"name": "causal_numpy_array", "about": "returns a NumPy bool array, not a torch tensor",
+     "cells": {"causal_mask": "def causal_mask(T):\n    return np.tri(T, T, dtype=bool)\n"}},
     # ---- DecoderBlock
     {"name": "decoder_cross_reads_itself", "about": "cross-attention takes keys and values from x, not the memory",
      "cells": {"DecoderBlock": _DEC_INIT + _DEC_PRE.replace("memory, memory", "self.norm2(x), self.norm2(x)") +
@@ -203,6 +228,18 @@ MUTANTS = [
                "        self.norm = LayerNorm(d_model) if norm_first else None\n\n"
                "    def forward(self, x, mask=None):\n        for layer in self.layers:\n            x = layer(x, mask=mask)\n"
                "            return x if self.norm is None else self.norm(x)\n"}},
+    {"name": "stack_blocks_ignore_norm_first", "about": "builds every block post-norm (norm_first not passed on), final norm still added",
+     "cells": {"Encoder": _ENC_STACK_INIT +
+               "        self.layers = nn.ModuleList([EncoderBlock(d_model, num_heads, d_ff) for _ in range(num_layers)])\n"
+               "        self.norm = LayerNorm(d_model) if norm_first else None\n\n"
+               "    def forward(self, x, mask=None):\n        for layer in self.layers:\n            x = layer(x, mask=mask)\n"
+               "        return x if self.norm is None else self.norm(x)\n"}},
+    {"name": "stack_mask_required", "about": "forward(x, mask) without a default: Encoder(x) fails",
+     "cells": {"Encoder": _ENC_STACK_INIT +
+               "        self.layers = nn.ModuleList([EncoderBlock(d_model, num_heads, d_ff, norm_first) for _ in range(num_layers)])\n"
+               "        self.norm = LayerNorm(d_model) if norm_first else None\n\n"
+               "    def forward(self, x, mask):\n        for layer in self.layers:\n            x = layer(x, mask=mask)\n"
+               "        return x if self.norm is None else self.norm(x)\n"}},
     # ---- encoder_param_count
     {"name": "params_no_attention_biases", "about": "forgets the four attention biases",
      "cells": {"encoder_param_count": _PARAMS_SIG + "    attention = 4 * d_model * d_model\n"
@@ -216,6 +253,17 @@ MUTANTS = [
     {"name": "params_attention_per_head", "about": "multiplies the attention weights by the number of heads",
      "cells": {"encoder_param_count": _PARAMS_SIG + "    attention = num_heads * 4 * (d_model * d_model + d_model)\n"
                "    ffn = 2 * d_model * d_ff + d_ff + d_model\n    norms = 4 * d_model\n" + _PARAMS_TAIL}},
+    {"name": "params_numpy_int32", "about": "sizes multiplied in np.int32: overflows beyond 2**31",
+     "cells": {"encoder_param_count": _PARAMS_SIG +
+               "    d, f = np.int32(d_model), np.int32(d_ff)\n"
+               "    per_layer = 4 * (d * d + d) + 2 * d * f + f + d + 4 * d\n"
+               "    total = np.int32(num_layers) * per_layer + np.int32(vocab_size + max_positions + type_vocab_size) * d\n"
+               "    total += 2 * d * np.int32(int(embedding_norm) + int(final_norm)) + (d * d + d if pooler else 0)\n"
+               "    return total\n"}},
+    {"name": "params_float", "about": "returns the count as a float",
+     "cells": {"encoder_param_count": _PARAMS_SIG + "    attention = 4 * (d_model * d_model + d_model)\n"
+               "    ffn = 2 * d_model * d_ff + d_ff + d_model\n    norms = 4 * d_model\n"
+               + _PARAMS_TAIL.replace("return int(", "return float(")}},
     # ---- scale_table
     {"name": "scale_gpt2_small_layers", "about": "GPT-2 small's 12 layers for GPT-2 XL",
      "cells": {"scale_table": _SCALE.format(l2=12, l3=96, fn=True)}},
@@ -223,6 +271,14 @@ MUTANTS = [
      "cells": {"scale_table": _SCALE.format(l2=48, l3=48, fn=True)}},
     {"name": "scale_no_final_norm", "about": "forgets the final LayerNorm of the pre-norm GPT models",
      "cells": {"scale_table": _SCALE.format(l2=48, l3=96, fn=False)}},
+    {"name": "scale_gpt2_layers_off_by_one", "about": "47 layers for GPT-2 XL",
+     "cells": {"scale_table": _SCALE.format(l2=47, l3=96, fn=True)}},
+    {"name": "scale_gpt3_layers_off_by_one", "about": "97 layers for GPT-3",
+     "cells": {"scale_table": _SCALE.format(l2=48, l3=97, fn=True)}},
+    {"name": "scale_params_in_billions", "about": "parameter counts in billions (1.56, 174.6), not as counts",
+     "cells": {"scale_table": _SCALE.format(l2=48, l3=96, fn=True) + "gpt2_params = gpt2_params / 1e9\ngpt3_params = gpt3_params / 1e9\n"}},
+    {"name": "scale_params_rounded", "about": "the papers' rounded sizes typed in (1.5B, 175B)",
+     "cells": {"scale_table": "gpt2_layers = 48\ngpt3_layers = 96\ngpt2_params = 1_500_000_000\ngpt3_params = 175_000_000_000\n"}},
     # ---- concept quiz: one wrong answer loses exactly that question's point
     {"name": "quiz_cross_attention_source_A", "about": "answers \"A\": says the masked self-attention reads the encoder",
      "cells": {"quiz_cross_attention_source": "quiz_cross_attention_source = \"A\"\n"},
@@ -264,6 +320,14 @@ ALTERNATIVES = [
      "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        centred = x - x.mean(dim=-1, keepdim=True)\n"
                "        var = (centred ** 2).mean(dim=-1, keepdim=True)\n"
                "        return self.bias + self.weight * centred * torch.rsqrt(var + self.eps)\n"}},
+    {"name": "layernorm_std_biased", "about": "x.std(unbiased=False), eps added to its square",
+     "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        mu = x.mean(dim=-1, keepdim=True)\n"
+               "        sd = x.std(dim=-1, keepdim=True, unbiased=False)\n"
+               "        return self.weight * (x - mu) / (sd ** 2 + self.eps) ** 0.5 + self.bias\n"}},
+    {"name": "layernorm_sum_over_d", "about": "means written as sums divided by the width",
+     "cells": {"LayerNorm": _LN_INIT + "    def forward(self, x):\n        d = x.shape[-1]\n"
+               "        c = x - x.sum(-1, keepdim=True) / d\n        var = (c * c).sum(-1, keepdim=True) / d\n"
+               "        return c / torch.sqrt(var + self.eps) * self.weight + self.bias\n"}},
     # ---- FeedForward
     {"name": "ffn_relu_module", "about": "an nn.ReLU module",
      "cells": {"FeedForward": _FF_INIT.rstrip("\n") + "\n        self.act = nn.ReLU()\n\n"
@@ -283,6 +347,11 @@ ALTERNATIVES = [
                                   "    x0 = x.detach().clone()\n    out = stack(x0)\n"
                                   "    _, g = torch.autograd.functional.vjp(stack, x0, torch.ones_like(out))\n"
                                   "    return g.pow(2).sum().sqrt().item()\n"}},
+    {"name": "grad_norm_numpy_float", "about": "the norm computed by NumPy in float64, converted with float()",
+     "cells": {"input_grad_norm": "def input_grad_norm(sublayers, x, residual):\n"
+                                  "    x = x.detach().clone().requires_grad_(True)\n    h = x\n"
+                                  "    for f in sublayers:\n        h = h + f(h) if residual else f(h)\n"
+                                  "    (g,) = torch.autograd.grad(h.sum(), x)\n    return float(np.linalg.norm(g.double().numpy()))\n"}},
     # ---- EncoderBlock
     {"name": "encoder_sublayer_helpers", "about": "two helper methods, one per sub-layer",
      "cells": {"EncoderBlock": _ENC_INIT.replace("    def forward(self, x, mask=None):\n", "") +
@@ -302,6 +371,8 @@ ALTERNATIVES = [
      "cells": {"causal_mask": "def causal_mask(T):\n    i = torch.arange(T)\n    return i[None, :] <= i[:, None]\n"}},
     {"name": "causal_numpy_tri", "about": "np.tri converted to a torch bool tensor",
      "cells": {"causal_mask": "def causal_mask(T):\n    return torch.from_numpy(np.tri(T, T, dtype=bool))\n"}},
+    {"name": "causal_tril_bool", "about": "a float triangle converted with .bool()",
+     "cells": {"causal_mask": "def causal_mask(T):\n    return torch.ones(T, T).tril().bool()\n"}},
     # ---- DecoderBlock
     {"name": "decoder_sublayer_list", "about": "a loop over (norm, sub-layer) pairs",
      "cells": {"DecoderBlock": _DEC_INIT +
@@ -335,6 +406,12 @@ ALTERNATIVES = [
                "    def forward(self, x, mask=None):\n"
                "        x = functools.reduce(lambda h, layer: layer(h, mask=mask), self.layers, x)\n"
                "        return self.norm(x) if self.norm is not None else x\n"}},
+    {"name": "stack_identity_norm_post", "about": "nn.Identity() as the post-norm stack's final norm",
+     "cells": {"Encoder": _ENC_STACK_INIT +
+               "        self.layers = nn.ModuleList([EncoderBlock(d_model, num_heads, d_ff, norm_first) for _ in range(num_layers)])\n"
+               "        self.norm = LayerNorm(d_model) if norm_first else nn.Identity()\n\n"
+               "    def forward(self, x, mask=None):\n        for layer in self.layers:\n            x = layer(x, mask=mask)\n"
+               "        return self.norm(x)\n"}},
     # ---- encoder_param_count
     {"name": "params_expanded_formula", "about": "the per-layer count multiplied out: 4d^2 + 2 d d_ff + 9d + d_ff",
      "cells": {"encoder_param_count": _PARAMS_SIG +
@@ -351,6 +428,13 @@ ALTERNATIVES = [
                "    shapes += [(d,), (d,)] * (int(embedding_norm) + int(final_norm))\n"
                "    shapes += [(d, d), (d,)] if pooler else []\n"
                "    return sum(math.prod(s) for s in shapes)\n"}},
+    {"name": "params_numpy_prod", "about": "sizes multiplied with np.prod: returns a NumPy integer",
+     "cells": {"encoder_param_count": _PARAMS_SIG +
+               "    d, f = d_model, d_ff\n"
+               "    shapes = ([(d, d), (d,)] * 4 + [(d, f), (f,), (f, d), (d,)] + [(d,)] * 4) * num_layers\n"
+               "    shapes += [(vocab_size + max_positions + type_vocab_size, d)]\n"
+               "    shapes += [(2 * d,)] * (int(embedding_norm) + int(final_norm)) + ([(d, d), (d,)] if pooler else [])\n"
+               "    return np.sum([np.prod(s, dtype=np.int64) for s in shapes], dtype=np.int64)\n"}},
     # ---- scale_table
     {"name": "scale_configs_dict", "about": "configurations in a dict, unpacked",
      "cells": {"scale_table": "gpt2_layers, gpt3_layers = 48, 96\n"
@@ -363,6 +447,8 @@ ALTERNATIVES = [
                               "                                  vocab_size=50257, max_positions=1024, final_norm=True)\n"
                               "gpt3_params = encoder_param_count(num_layers=int(gpt3_layers), d_model=12288, num_heads=96, d_ff=49152,\n"
                               "                                  vocab_size=50257, max_positions=2048, final_norm=True)\n"}},
+    {"name": "scale_counts_typed_in", "about": "the exact counts typed in after computing them",
+     "cells": {"scale_table": "gpt2_layers = 48\ngpt3_layers = 96\ngpt2_params = 1_557_611_200\ngpt3_params = 174_604_259_328\n"}},
     # ---- concept quiz
     {"name": "quiz_cross_attention_source_lowercase", "about": "answers in lower case",
      "cells": {"quiz_cross_attention_source": "quiz_cross_attention_source = \"b\"\n"}},
