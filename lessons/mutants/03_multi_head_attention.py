@@ -300,6 +300,9 @@ ALTERNATIVES = [
      "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n    d_head = d_model // num_heads\n"
                                   "    per_head = 3 * (d_model * d_head + d_head)\n"
                                   "    return num_heads * per_head + d_model * d_model + d_model\n"}},
+    {"name": "param_count_from_module", "about": "counts the parameters of a MultiHeadAttention it builds",
+     "cells": {"mha_param_count": "def mha_param_count(d_model, num_heads):\n"
+                                  "    return sum(p.numel() for p in MultiHeadAttention(d_model, num_heads).parameters())\n"}},
     # ---- mha_multiply_adds
     {"name": "multiply_adds_loop_over_heads", "about": "adds the heads one by one",
      "cells": {"mha_multiply_adds": "def mha_multiply_adds(T, d_model, num_heads):\n"
@@ -312,6 +315,8 @@ ALTERNATIVES = [
     # ---- concept quiz
     {"name": "quiz_why_heads_lowercase", "about": "answers in lower case",
      "cells": {"quiz_why_heads": "quiz_why_heads = \"c\"\n"}},
+    {"name": "quiz_split_reshape_lowercase_space", "about": "a lower-case letter with a trailing space",
+     "cells": {"quiz_split_reshape": "quiz_split_reshape = \"c \"\n"}},
     {"name": "quiz_mha_mask_spaces", "about": "a letter with spaces around it",
      "cells": {"quiz_mha_mask": "quiz_mha_mask = \" B \"\n"}},
     {"name": "quiz_concat_size_float", "about": "writes the number as a float",
