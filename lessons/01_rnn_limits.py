@@ -503,8 +503,9 @@ for _lead, _T, _din, _dh in [((), 7, 3, 5), ((4,), 9, 6, 2), ((2, 3), 5, 4, 7), 
 # it removes is the chain of $n$ sequential operations. Let's measure what that is worth.
 #
 # Below, your `rnn_forward` (T sequential steps) runs against two computations done in one go:
-# - **same work, no chain:** the very same products `X @ W_xh + X @ W_hh` for all steps at once
-#   — what an RNN would cost if its steps did not depend on each other;
+# - **same work, no chain:** the same arithmetic as the loop, `X @ W_xh + X @ W_hh` (with the
+#   inputs standing in for the states) and the tanh, for all steps at once — what an RNN would
+#   cost if its steps did not depend on each other;
 # - **attention-style:** the two big products of self-attention, $(XX^\top)X$ (scores, then the
 #   weighted sum; the softmax is left out — you build it in Part 2): one step, $O(T^2 d)$ work.
 #
@@ -834,8 +835,8 @@ for _rho in (0.8, 1.0, 1.2):
 # ## 5. Long-range dependencies (~20 min)
 #
 # **Theory hint.** In an RNN, information must pass through all intermediate steps. In a
-# transformer, any word can attend to any other word directly, in one step, making it much
-# easier to capture long-range dependencies. The **path length** between two positions is the
+# transformer, any word can attend to any other word directly, which makes long-range
+# dependencies much easier to capture. The **path length** between two positions is the
 # number of steps a signal must travel from one to the other (Vaswani et al. §4 and Table 1:
 # the maximum path length is $O(n)$ for recurrent layers, $O(1)$ for self-attention). The
 # shorter the path, the fewer Jacobians are multiplied, and the less the signal can vanish.
