@@ -52,12 +52,13 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 def _fix_first(*names):
     """Used by the test cells: names each earlier function in `names` that gets its own example wrong."""
     def softmax_ok():
-        p = np.asarray(softmax(np.array([[0.0, np.log(3.0), -np.inf], [1000.0, 1001.0, 1002.0]])), dtype=float)
-        return np.allclose(p[0], [0.25, 0.75, 0.0]) and np.allclose(p[1], softmax(np.array([0.0, 1.0, 2.0])))
+        p = softmax(np.array([[0.0, np.log(3.0), -np.inf], [1000.0, 1001.0, 1002.0]]))
+        return (isinstance(p, np.ndarray) and np.allclose(p[0], [0.25, 0.75, 0.0])
+                and np.allclose(p[1], softmax(np.array([0.0, 1.0, 2.0]))))
 
     def attention_scores_ok():
         s = attention_scores(np.ones((2, 1, 2)), np.array([[[1.0, 1.0], [1.0, -1.0]]] * 2))
-        return np.shape(s) == (2, 1, 2) and np.allclose(s, [[[np.sqrt(2.0), 0.0]]] * 2)
+        return isinstance(s, np.ndarray) and s.shape == (2, 1, 2) and np.allclose(s, [[[np.sqrt(2.0), 0.0]]] * 2)
 
     checks = {"softmax": ("Exercise 3", softmax_ok), "attention_scores": ("Exercise 5", attention_scores_ok)}
     wrong = []
@@ -73,8 +74,8 @@ def _fix_first(*names):
             wrong.append(f"your {name} ({exercise})")
     if not wrong:
         return ""
-    return (" -- note: this test uses " + " and ".join(wrong) + ", which gets its own example wrong"
-            " (see its docstring and tests): fix that exercise first")
+    return (" -- note: this test uses " + " and ".join(wrong) + ", which fails a quick check of its own contract"
+            " (a NumPy array with the right values on a small example): fix that exercise first")
 
 
 # %% [markdown]
@@ -121,14 +122,19 @@ for n in (3, 12, 100, 1000):
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_n_connections_the_cat_sat", "points": 1}
 """n_connections counts self-connections too: 'The cat sat' has 9."""
 got = n_connections(3)
+assert isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)), \
+    f"n_connections must return an int (a count), got {got!r} of type {type(got).__name__}"
 assert got == 9, f"n_connections(3) should be 9 (3 words x 3 words, each word also attends to itself), got {got}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_n_connections_any_length", "points": 1}
 """n_connections is right for any sequence length."""
 assert n_connections(1) == 1, f"a single word still attends to itself: expected 1, got {n_connections(1)}"
 ### BEGIN HIDDEN TESTS
-for _n in (2, 5, 12, 100, 4096):
-    assert n_connections(_n) == _n ** 2, f"n_connections({_n}) is wrong: got {n_connections(_n)}"
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for _n in (2, 5, 12, 100, 4096, 100_000):
+        _got = n_connections(_n)
+        assert _got == _n ** 2, f"n_connections({_n}) is wrong: got {_got!r} (a long text must not overflow a 32-bit int)"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -189,7 +195,7 @@ def softmax(x, axis=-1):
         x: array-like of any shape; may contain -inf (weight 0), but not an all -inf slice.
         axis: the axis whose entries must sum to 1 (default: the last one).
     Returns:
-        np.ndarray of x's shape, non-negative, summing to 1 along `axis`.
+        np.ndarray of x's shape (also when x is a list), non-negative, summing to 1 along `axis`.
         Example: softmax([0.0, np.log(3.0)]) -> [0.25, 0.75]
     Hints: np.max(..., keepdims=True) keeps the reduced axis so broadcasting works.
     """
@@ -214,10 +220,16 @@ assert np.allclose(*softmax([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])), "the 
 """softmax gives non-negative rows that sum to 1 and matches the definition on small inputs."""
 _x = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
 _p = softmax(_x)
+assert isinstance(_p, np.ndarray), f"softmax must return a NumPy array, got {type(_p).__name__}"
 assert np.shape(_p) == (2, 3), f"softmax must keep the input's shape (2, 3), got {np.shape(_p)}"
 assert np.allclose(np.sum(_p, axis=-1), 1.0), f"rows must sum to 1, got {np.sum(_p, axis=-1)}"
 _direct = np.exp(_x) / np.exp(_x).sum(axis=-1, keepdims=True)
 assert np.allclose(_p, _direct), f"softmax([[1, 2, 3], ...]) should be {_direct}, got {_p}"
+### BEGIN HIDDEN TESTS
+_p = softmax(_x.tolist())
+assert isinstance(_p, np.ndarray) and np.allclose(_p, _direct), \
+    f"softmax of a nested list must give the same NumPy array as for an array (use np.asarray), got {_p!r}"
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_is_stable", "points": 1}
 """softmax does not overflow: huge inputs give the same result as shifted small ones."""
@@ -225,7 +237,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     _big = softmax(np.array([1000.0, 1001.0, 1002.0]))
     _neg = softmax(np.array([-1000.0, -1001.0, -1002.0]))
+    _wide = softmax(np.array([-800.0, 0.0, 800.0]))
 assert np.all(np.isfinite(_big)), f"softmax([1000, 1001, 1002]) overflowed: {_big} (subtract the max first)"
+assert np.all(np.isfinite(_wide)) and np.allclose(_wide, [0.0, 0.0, 1.0]), \
+    f"softmax([-800, 0, 800]) should be [0, 0, 1], got {_wide} (subtract the maximum, not the minimum or the mean)"
 assert np.allclose(_big, softmax(np.array([0.0, 1.0, 2.0]))), f"softmax is shift-invariant, got {_big}"
 assert np.all(np.isfinite(_neg)) and np.isclose(np.sum(_neg), 1.0), f"softmax of very negative inputs underflowed: {_neg}"
 
@@ -286,7 +301,7 @@ def project_qkv(X, W_q, W_k, W_v):
         X: (..., T, d_model) embeddings, one row per position (any leading batch dims).
         W_q: (d_model, d_k), W_k: (d_model, d_k), W_v: (d_model, d_v).
     Returns:
-        (Q, K, V) with shapes (..., T, d_k), (..., T, d_k), (..., T, d_v).
+        (Q, K, V), NumPy arrays of shapes (..., T, d_k), (..., T, d_k), (..., T, d_v).
     Example: X of shape (2, 5, 8) with W_q (8, 4) gives Q of shape (2, 5, 4).
     """
     ### BEGIN SOLUTION
@@ -309,6 +324,8 @@ assert (Q_.shape, K_.shape, V_.shape) == ((2, 5, 4), (2, 5, 4), (2, 5, 3)), f"co
 """project_qkv returns Q, K, V with the shapes of the contract."""
 _rng = np.random.default_rng(1)
 _Q, _K, _V = project_qkv(_rng.normal(size=(5, 8)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 3)))
+_types = [type(a).__name__ for a in (_Q, _K, _V)]
+assert all(isinstance(a, np.ndarray) for a in (_Q, _K, _V)), f"Q, K and V must be NumPy arrays, got {_types}"
 _shapes = tuple(np.shape(a) for a in (_Q, _K, _V))
 assert _shapes == ((5, 4), (5, 4), (5, 3)), f"expected shapes ((5, 4), (5, 4), (5, 3)), got {_shapes}"
 
@@ -371,7 +388,7 @@ def attention_scores(Q, K):
     Args:
         Q: (..., T_q, d_k) queries. K: (..., T_k, d_k) keys (same leading dims as Q).
     Returns:
-        (..., T_q, T_k) array; entry [i, j] is q_i . k_j / sqrt(d_k).
+        (..., T_q, T_k) NumPy array; entry [i, j] is q_i . k_j / sqrt(d_k).
     Example: Q = [[1, 1]], K = [[1, 1], [1, -1]] -> [[2 / sqrt(2), 0]] = [[1.414, 0.]]
     """
     ### BEGIN SOLUTION
@@ -391,6 +408,7 @@ assert np.allclose(attention_scores(np.array([[1.0, 1.0]]), np.array([[1.0, 1.0]
 """attention_scores has one row per query and one column per key: (T_q, T_k)."""
 _rng = np.random.default_rng(3)
 _S = attention_scores(_rng.normal(size=(3, 8)), _rng.normal(size=(5, 8)))
+assert isinstance(_S, np.ndarray), f"attention_scores must return a NumPy array, got {type(_S).__name__}"
 assert np.shape(_S) == (3, 5), f"3 queries and 5 keys should give scores of shape (3, 5), got {np.shape(_S)}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_are_scaled", "points": 1}
@@ -443,7 +461,7 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
         Q: (..., T_q, d_k) queries. K: (..., T_k, d_k) keys. V: (..., T_k, d_v) values.
         mask: None, or a boolean array broadcastable to (..., T_q, T_k); True = may attend.
     Returns:
-        (output, weights): output (..., T_q, d_v), weights (..., T_q, T_k).
+        (output, weights), NumPy arrays: output (..., T_q, d_v), weights (..., T_q, T_k).
         Every row of weights sums to 1 over the allowed keys and is exactly 0 on blocked ones;
         a query with no allowed key gets all-zero weights and an all-zero output (no nan).
     Example: with Q = K = V = np.eye(2) and mask = np.tril(np.ones((2, 2), bool)), the first
@@ -478,6 +496,8 @@ assert np.allclose(_w, [[1.0, 0.0], [0.33, 0.67]], atol=0.005), f"comment says [
 """Attention returns (output (T_q, d_v), weights (T_q, T_k)) and every weight row sums to 1."""
 _rng = np.random.default_rng(5)
 _out, _w = scaled_dot_product_attention(_rng.normal(size=(3, 4)), _rng.normal(size=(5, 4)), _rng.normal(size=(5, 2)))
+assert isinstance(_out, np.ndarray) and isinstance(_w, np.ndarray), \
+    f"output and weights must be NumPy arrays, got {type(_out).__name__} and {type(_w).__name__}" + _fix_first("softmax", "attention_scores")
 assert np.shape(_out) == (3, 2), f"output should have shape (T_q, d_v) = (3, 2), got {np.shape(_out)}" + _fix_first("attention_scores")
 assert np.shape(_w) == (3, 5), f"weights should have shape (T_q, T_k) = (3, 5), got {np.shape(_w)}" + _fix_first("attention_scores")
 assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got {np.sum(_w, axis=-1)}" + _fix_first("softmax")
@@ -553,6 +573,17 @@ for _B, _tq, _tk, _dk, _dv in [(2, 4, 6, 5, 3), (3, 5, 5, 8, 2)]:
         assert np.allclose(_out, _ref, atol=1e-6), \
             "masked output differs from PyTorch (is True = may attend?)" + _fix_first("softmax", "attention_scores")
         assert np.allclose(np.where(_m, 0, _w), 0.0), "blocked keys must get weight exactly 0"
+# a blocked key with a huge score (800 on the diagonal, 0 elsewhere) must not swamp the allowed ones:
+# subtract the maximum over the allowed keys only
+_Q = 40.0 * np.eye(4)
+_m = ~np.eye(4, dtype=bool)
+_ref = F.scaled_dot_product_attention(*(torch.from_numpy(a) for a in (_Q, _Q, _Q)), attn_mask=torch.from_numpy(_m)).numpy()
+with warnings.catch_warnings(), np.errstate(all="ignore"):
+    warnings.simplefilter("ignore")
+    _out, _w = scaled_dot_product_attention(_Q, _Q, _Q, mask=_m)
+assert np.allclose(_w, np.where(_m, 1 / 3, 0.0)) and np.allclose(_out, _ref, atol=1e-6), (
+    "when a blocked key has by far the largest score, the allowed keys' weights vanish: take the maximum "
+    "over the allowed keys only (or set blocked scores to -inf before the softmax)")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_fully_masked_row_is_zero", "points": 1}
@@ -678,7 +709,8 @@ def dot_product_variance(d_k, n_samples=20000, seed=0):
         d_k: the vectors' dimension. n_samples: how many (q, k) pairs to draw.
         seed: seed for np.random.default_rng.
     Returns:
-        float, the sample variance of the n_samples dot products (close to d_k).
+        float, the sample variance of the n_samples dot products (close to d_k; the same seed
+        gives the same value, and fewer samples give a noisier estimate).
     """
     ### BEGIN SOLUTION
     rng = np.random.default_rng(seed)
@@ -731,6 +763,13 @@ _a, _b = (float(dot_product_variance(16, n_samples=500, seed=_s)) for _s in (1, 
 assert _a != _b and _a != 16.0, (
     f"a measured variance changes with the random sample: seeds 1 and 2 both gave {_a} "
     "(return the sample variance you measured, not the theoretical d_k)")
+assert float(dot_product_variance(16, n_samples=500, seed=3)) == float(dot_product_variance(16, n_samples=500, seed=3)), \
+    "the same seed must give the same variance (draw from np.random.default_rng(seed))"
+_small = np.std([float(dot_product_variance(16, n_samples=10, seed=_s)) for _s in range(16)])
+_large = np.std([float(dot_product_variance(16, n_samples=10000, seed=_s)) for _s in range(100, 116)])
+assert _small > 4 * _large, (
+    f"estimates from 10 samples should scatter far more than from 10,000 samples (spread {_small:.3f} vs "
+    f"{_large:.3f} over 16 seeds): draw n_samples pairs")
 ### END HIDDEN TESTS
 
 # %% [markdown]

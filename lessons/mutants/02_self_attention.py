@@ -8,6 +8,12 @@ MUTANTS = [
      "cells": {"n_connections": "def n_connections(n):\n    return n * (n - 1) // 2\n"}},
     {"name": "n_connections_causal_triangle", "about": "counts only the causal triangle: n (n + 1) / 2",
      "cells": {"n_connections": "def n_connections(n):\n    return n * (n + 1) // 2\n"}},
+    {"name": "n_connections_float", "about": "returns the count as a float (n ** 2.0)",
+     "cells": {"n_connections": "def n_connections(n):\n    return n ** 2.0\n"},
+     "fails": ["test_n_connections_the_cat_sat"]},
+    {"name": "n_connections_int32", "about": "counts in 32-bit integers: overflows for a text of 100,000 words",
+     "cells": {"n_connections": "def n_connections(n):\n    return np.int32(n) * np.int32(n)\n"},
+     "fails": ["test_n_connections_any_length"]},
     # ---- sat_relevance
     {"name": "sat_relevance_not_normalised", "about": "raw relevance scores that do not sum to 1",
      "cells": {"sat_relevance": 'sat_relevance = {"The": 0.2, "cat": 0.9, "sat": 0.4}\n'}},
@@ -19,6 +25,23 @@ MUTANTS = [
     {"name": "softmax_no_max_subtraction", "about": "exp without subtracting the max: overflows on large scores",
      "cells": {"softmax": "def softmax(x, axis=-1):\n    e = np.exp(np.asarray(x, dtype=float))\n"
                           "    return e / e.sum(axis=axis, keepdims=True)\n"}},
+    {"name": "softmax_subtract_min", "about": "subtracts the minimum instead of the maximum: overflows for a wide range",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.min(x, axis=axis, keepdims=True))\n"
+                          "    return e / e.sum(axis=axis, keepdims=True)\n"}},
+    {"name": "softmax_subtract_mean", "about": "subtracts the mean instead of the maximum: overflows for a wide range",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.mean(x, axis=axis, keepdims=True))\n"
+                          "    return e / e.sum(axis=axis, keepdims=True)\n"}},
+    {"name": "softmax_returns_list", "about": "returns a nested list (.tolist()) instead of a NumPy array",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+                          "    e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n"
+                          "    return (e / e.sum(axis=axis, keepdims=True)).tolist()\n"}},
+    {"name": "softmax_array_methods_only", "about": "calls x.max(...) without np.asarray: fails on the lists the contract allows",
+     "cells": {"softmax": "def softmax(x, axis=-1):\n"
+                          "    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
+                          "    return e / e.sum(axis=axis, keepdims=True)\n"},
+     "fails": ["test_softmax_rows_sum_to_one"]},
     {"name": "softmax_sum_over_everything", "about": "normalises by the sum of the whole array, not along the axis",
      "cells": {"softmax": "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
                           "    e = np.exp(x - np.max(x))\n    return e / e.sum()\n"}},
@@ -104,6 +127,16 @@ MUTANTS = [
          "        scores = np.where(mask, scores, -np.inf)\n"
          "    weights = np.nan_to_num(softmax(scores, axis=-2))\n"
          "    return weights @ np.asarray(V), weights\n")}},
+    {"name": "sdpa_max_over_all_keys", "about": "subtracts the row maximum over all keys, blocked ones included, then zeroes the blocked",
+     "cells": {"scaled_dot_product_attention": (
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = attention_scores(Q, K)\n"
+         "    allowed = np.ones(scores.shape, bool) if mask is None else np.broadcast_to(mask, scores.shape)\n"
+         "    e = np.exp(scores - scores.max(axis=-1, keepdims=True)) * allowed\n"
+         "    total = e.sum(axis=-1, keepdims=True)\n"
+         "    weights = np.divide(e, total, out=np.zeros_like(e), where=total > 0)\n"
+         "    return weights @ np.asarray(V), weights\n")},
+     "fails": ["test_sdpa_mask_matches_pytorch"]},
     {"name": "sdpa_no_fully_masked_guard", "about": "-inf masking without a guard: a fully masked query gives nan",
      "cells": {"scaled_dot_product_attention": (
          "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
@@ -166,6 +199,20 @@ MUTANTS = [
          "    q = rng.random((n_samples, d_k))\n"
          "    k = rng.random((n_samples, d_k))\n"
          "    return float(np.var(np.sum(q * k, axis=-1)))\n")}},
+    {"name": "variance_ignores_n_samples", "about": "always draws 20,000 pairs, whatever n_samples says",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    q = rng.standard_normal((20000, d_k))\n"
+         "    k = rng.standard_normal((20000, d_k))\n"
+         "    return float(np.var(np.sum(q * k, axis=-1)))\n")}},
+    {"name": "variance_ignores_seed", "about": "draws from an unseeded generator: not reproducible",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    rng = np.random.default_rng()\n"
+         "    q = rng.standard_normal((n_samples, d_k))\n"
+         "    k = rng.standard_normal((n_samples, d_k))\n"
+         "    return float(np.var(np.sum(q * k, axis=-1)))\n")}},
     {"name": "variance_returns_d_k", "about": "returns the theory (d_k) instead of measuring it",
      "cells": {"dot_product_variance": "def dot_product_variance(d_k, n_samples=20000, seed=0):\n    return float(d_k)\n"}},
     # ---- concept quiz: one wrong answer loses exactly that question's point
@@ -199,6 +246,8 @@ ALTERNATIVES = [
                                 "        for j in range(n):\n            count += 1\n    return count\n"}},
     {"name": "n_connections_power", "about": "n ** 2",
      "cells": {"n_connections": "def n_connections(n):\n    return int(n) ** 2\n"}},
+    {"name": "n_connections_numpy_int64", "about": "a NumPy 64-bit integer",
+     "cells": {"n_connections": "def n_connections(n):\n    return np.square(np.int64(n))\n"}},
     # ---- sat_relevance
     {"name": "sat_relevance_other_weights", "about": "different but valid weights",
      "cells": {"sat_relevance": 'sat_relevance = {"The": 0.05, "cat": 0.75, "sat": 0.2}\n'}},
@@ -285,6 +334,12 @@ ALTERNATIVES = [
          "    k = rng.standard_normal((n_samples, d_k), dtype=np.float32)\n"
          "    dots = (q * k).sum(axis=1).astype(np.float64)\n"
          "    return float(((dots - dots.mean()) ** 2).mean())\n")}},
+    {"name": "variance_legacy_global_seed", "about": "the legacy global generator, seeded with np.random.seed",
+     "cells": {"dot_product_variance": (
+         "def dot_product_variance(d_k, n_samples=20000, seed=0):\n"
+         "    np.random.seed(seed)\n"
+         "    dots = (np.random.randn(n_samples, d_k) * np.random.randn(n_samples, d_k)).sum(axis=1)\n"
+         "    return dots.var()\n")}},
     # ---- concept quiz
     {"name": "quiz_why_scale_lowercase", "about": "answers in lower case",
      "cells": {"quiz_why_scale": "quiz_why_scale = \"d\"\n"}},
