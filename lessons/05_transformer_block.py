@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 5 — Building the complete transformer block
 #
-# *Transformer Internals, part 5 of 6. Time: about 130 min core + 25 min going further (optional).*
+# *Transformer Internals, part 5 of 6. Time: about 140 min core + 25 min going further (optional).*
 #
 # You now own every ingredient: scaled dot-product attention (Part 2), multi-head attention
 # (Part 3) and positional encodings (Part 4). Today you assemble them into the **layer cake**
@@ -124,7 +124,7 @@ def sinusoidal_positional_encoding(max_len, d_model):
     return pe
 
 # %% [markdown]
-# ## 1. The layer-cake architecture (~10 min)
+# ## 1. The layer-cake architecture (~12 min)
 #
 # **Theory hint.** A transformer is built by stacking identical layers. Each **encoder** layer
 # has two sub-layers: (1) multi-head self-attention, which looks at other positions, and (2) a
@@ -469,6 +469,7 @@ _x2 = _x.clone()
 _x2[:, 3] = torch.randn(2, 6, generator=_g)
 with torch.no_grad():
     _y, _y2 = _f(_x), _f(_x2)
+    assert torch.equal(_y, _f(_x)), "FeedForward gives two different outputs for the same input: leave out dropout (the exercise asks for none)"
 _changed = sorted(set(torch.nonzero((_y - _y2).abs().amax(-1) > 1e-6)[:, 1].tolist()))
 assert _changed == [3], f"only position 3 was changed, but the outputs at positions {_changed} changed: the FFN must act on each position separately"
 with torch.no_grad():
@@ -495,7 +496,7 @@ assert torch.allclose(_y, _each, atol=1e-6), "FFN on the whole sequence must equ
 # the FFN adds a per-position nonlinear transformation with the same weights at every position (1 pt).
 
 # %% [markdown]
-# ## 4. Residual connections: stairs and elevator (~18 min)
+# ## 4. Residual connections: stairs and elevator (~20 min)
 #
 # **Theory hint.** A residual (skip) connection adds a sub-layer's input to its output:
 # $\text{output} = x + \text{Sublayer}(x)$ (He et al., 2016). By the chain rule,
@@ -664,7 +665,7 @@ assert 25 < resid[0] < 50 and 150 < resid[-1] < 500, f"model answer says the res
 # and stability/trainability of deep stacks (1 pt).
 
 # %% [markdown]
-# ## 5. The encoder block: post-norm and pre-norm (~18 min)
+# ## 5. The encoder block: post-norm and pre-norm (~20 min)
 #
 # **Theory hint.** One encoder layer = self-attention and FFN, each with Add & Norm. Where the
 # norm goes is a design choice:
@@ -797,10 +798,11 @@ def check_block_parts(block, norms=("norm1", "norm2"), exact=True):
                 else:
                     want = probe.linear2(torch.relu(probe.linear1(x)))
                 try:
-                    got, got2 = probe(x), probe(x2)
+                    got, again, got2 = probe(x), probe(x), probe(x2)
                 except Exception as e:
                     raise AssertionError(f"{where}, which fails on a (2, 5, {d}) {dtype} input ({type(e).__name__}: {e}): fix Exercise {exercise} first")
             assert isinstance(got, torch.Tensor) and got.shape == x.shape, f"{where}, which does not keep the shape (2, 5, {d}): fix Exercise {exercise} first"
+            assert torch.equal(got, again), f"{where}, which gives two different outputs for the same input (dropout?): fix Exercise {exercise} first"
             assert torch.allclose(got[:, 0], got2[:, 0]), \
                 f"{where}, which mixes positions (its output at one position changes when only other positions change): fix Exercise {exercise} first"
             tol = dict(rtol=1e-4, atol=1e-5) if dtype == torch.float32 else dict(rtol=1e-7, atol=1e-9)
@@ -941,7 +943,7 @@ with warnings.catch_warnings():
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 6. The decoder block: causal masking and cross-attention (~22 min)
+# ## 6. The decoder block: causal masking and cross-attention (~23 min)
 #
 # **Theory hint.** A decoder generates its output one token at a time, so while training it
 # must not see the tokens it has to predict: position $i$ may attend only to positions
@@ -1314,6 +1316,8 @@ torch.manual_seed(16)
 _enc = Encoder(2, 8, 2, 16)
 _x, _m = torch.randn(2, 5, 8), padding_mask([5, 2], 5)
 with torch.no_grad():
+    assert torch.equal(_enc.layers[0](_x, mask=_m), _enc.layers[0](_x, mask=_m)), \
+        "this test uses your EncoderBlock, which gives two different outputs for the same input (dropout, in it or in your FeedForward?): fix Exercise 5 (or 3) first"
     _want = _enc.layers[1](_enc.layers[0](_x, mask=_m), mask=_m)
     _got = _enc(_x, mask=_m)
 assert torch.allclose(_got, _want, atol=1e-6), "Encoder(x, mask) must equal layers[1](layers[0](x, mask), mask) for a post-norm stack"
@@ -1415,9 +1419,10 @@ assert min(_after_add) > 0.5, f"text says the residual paths keep 'cat' similar 
 # Norm, FFN, Add & Norm), but a real BERT differs around and inside it: its FFN uses GELU instead
 # of ReLU; its input is a learned position embedding plus a token-type (segment) embedding added
 # to the token embedding, with no $\sqrt{d}$ scaling, then a LayerNorm (and dropout) on the sum;
-# and it stacks 12 layers of width 768 (Devlin et al., 2019, §3.1 and Figure 2).
+# and it stacks 12 layers of width 768 (Devlin et al., 2019: Figure 2 for the input embeddings,
+# Appendix A.2 for GELU; the LayerNorm on the embeddings is in their released code).
 #
-# ## 8. Stack and scale: counting the parameters of real models (~17 min)
+# ## 8. Stack and scale: counting the parameters of real models (~20 min)
 #
 # **Theory hint.** With $d = d_\text{model}$ and $d_{ff}$, one encoder block holds
 # - attention: $W_q, W_k, W_v, W_o$, each $d \times d$ plus a bias of $d$: $4(d^2 + d)$ —

@@ -106,6 +106,9 @@ MUTANTS = [
                "        return torch.relu(self.linear2(torch.relu(self.linear1(x))))\n"}},
     {"name": "ffn_gelu", "about": "GELU (BERT/GPT) instead of the paper's ReLU",
      "cells": {"FeedForward": _FF_INIT + "    def forward(self, x):\n        return self.linear2(F.gelu(self.linear1(x)))\n"}},
+    {"name": "ffn_dropout", "about": "adds the paper's dropout inside the FFN (random in training mode)",
+     "cells": {"FeedForward": _FF_INIT.rstrip("\n") + "\n        self.dropout = nn.Dropout(0.1)\n\n"
+               "    def forward(self, x):\n        return self.linear2(self.dropout(torch.relu(self.linear1(x))))\n"}},
     {"name": "ffn_ignores_d_ff", "about": "inner layer of width d_model, ignoring d_ff",
      "cells": {"FeedForward": _FF_INIT.replace("nn.Linear(d_model, d_ff)", "nn.Linear(d_model, d_model)")
                .replace("nn.Linear(d_ff, d_model)", "nn.Linear(d_model, d_model)") +
