@@ -253,28 +253,33 @@ assert _gap > 0.05, f"causal attention is not equivariant: the gap must be clear
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Discovery.** The gap is about $10^{-16}$: rounding error. "mouse" gets *exactly* the same
-# output vector whether it chases or is chased. A model built only from such layers (attention,
-# and the position-wise feed-forward layers of Part 5, which act on each row separately) can
-# never tell the two sentences apart from their words' outputs.
+# **Discovery.** The gap is about $10^{-16}$: rounding error. "mouse" gets the same output
+# vector (up to rounding) whether it chases or is chased. A model built only from such layers
+# (attention, and the position-wise feed-forward layers of Part 5, which act on each row
+# separately) can never tell the two sentences apart from their words' outputs.
 #
 # ### Question — what is order blindness? (2 points, graded by hand)
 # (a) Write two sentences of your own with the same words in a different order and a completely
-# different meaning. (b) Using your measurements, explain precisely what self-attention without
-# positions computes for them: is it permutation-*invariant* or *-equivariant*, and when does
-# invariance appear? (c) Why is this a problem for a translation or question-answering model?
+# different meaning. (b) Two models read the outputs of self-attention without positions for
+# your two sentences: a *tagger* that labels each word "subject" or "object" from that word's
+# own output row, and a *classifier* that labels the whole sentence from the mean of its output
+# rows. Using the lines your "try it" cell printed, say what each model receives for your two
+# sentences and what that means for its answers. (c) Why is this a problem for a translation or
+# question-answering model?
 
 # %% [markdown] nbgrader={"solution": true, "grade": true, "grade_id": "q_order_blindness", "points": 2}
 # **Model answer.** (a) "The dog bit the man" / "The man bit the dog" (any pair with the same
-# words and different meaning). (b) Self-attention is permutation-equivariant: the two sentences
-# are permutations of the same rows, and each word gets exactly the same output vector in both
-# (gap ≈ 1e-16); only the order of the output rows differs, following the input. It is
-# *invariant* only after pooling over positions (e.g. the mean of the rows is identical).
-# (c) The outputs carry no information about who did what to whom: "dog" has the same
-# representation as subject and as object, so a translation would have to guess the roles and
-# a question "who bit whom?" cannot be answered. Position must be added to the input.
-# *Full marks:* a valid sentence pair and equivariant (not invariant) with pooling as the
-# invariant case (1 pt); the consequence (roles/meaning lost) (1 pt).
+# words and different meaning). (b) The tagger receives, for each word, the same row in both
+# sentences (gap ≈ 3e-16, "mouse" the same as object and as subject): the rows are only listed in
+# another order (permutation-*equivariant*, not invariant), so "dog" gets the same label in both
+# sentences and is wrong in one of them. The classifier receives exactly the same mean in both
+# (pooling makes it *invariant*), so it must give both sentences the same label. (c) The outputs
+# carry no information about who did what to whom: "dog" has the same representation as subject
+# and as object, so a translation would have to guess the roles and a question "who bit whom?"
+# cannot be answered. Position must be added to the input.
+# *Full marks:* a valid sentence pair, and in (b) the same row per word for the tagger
+# (equivariant) and the same mean for the classifier (invariant) (1 pt); the consequence
+# (roles/meaning lost) (1 pt).
 
 # %% [markdown]
 # ## Going further: does a causal mask restore order? (~8 min, optional)
@@ -374,7 +379,7 @@ assert 1.5 <= word_norm < 3.0, f"model answer says the word embeddings have norm
 # |---|---|---|
 # | add the position number $t = 0, 1, 2, \dots$ (or $t/T$) | simple, unique, ordered | unbounded: position 500 adds 500 to every coordinate and swamps the word; values never seen in training for longer inputs; $t/T$ fixes the scale but then the *same* position gets different values in sentences of different lengths, and "one step" means a different amount |
 # | learned position embeddings (a trainable table, one vector per position; BERT, GPT-2) | flexible: the model learns whatever helps; trivial to implement | $\text{max\_len} \times d_{model}$ extra parameters; **no vector at all** past max_len (BERT: 512 positions, GPT-2: 1024); rare late positions get little training |
-# | sine and cosine waves of different frequencies (the original transformer) | no parameters; bounded in $[-1, 1]$; unique; defined for any position; a shift by $k$ is a fixed linear map (a rotation: Exercise 3); dot products depend only on the offset | fixed, not adapted to the task; the position is *added* to the word's content, so the two are mixed in the same vector; defined for any length, but a model does not automatically work well past the lengths it was trained on |
+# | sine and cosine waves of different frequencies (the original transformer) | no parameters; bounded in $[-1, 1]$; unique; defined for any position; a shift by $k$ is a fixed linear map (a rotation: Exercise 3); dot products depend only on the offset | fixed, not adapted to the task; the position is *added* to the word's content, so the two are mixed in the same vector |
 # | rotary embeddings, RoPE (Su et al., 2021; most recent large language models) | rotate queries and keys instead of adding a vector: attention scores depend only on relative positions; no parameters | a little more work inside every attention layer; long-context extrapolation still needs care |
 #
 # (A common presentation lists "complex" as the con of sin/cos: it is three lines of code, as you
@@ -416,7 +421,9 @@ assert 1.5 <= word_norm < 3.0, f"model answer says the word embeddings have norm
 # Column $j$ uses the pair index $i = \lfloor j/2 \rfloor$ — the exponent is $2i/d_{model}$,
 # the same for both columns of a pair, not $j/d_{model}$ and not $i/d_{model}$. **Odd
 # $d_{model}$:** apply the same formula; the last column $d_{model}-1$ is then a sine with no
-# cosine partner (a popular tutorial's code crashes here with a shape error).
+# cosine partner (the widely copied line `pe[:, 1::2] = torch.cos(position * div_term)` of
+# PyTorch's transformer tutorial crashes here with a shape error: one more frequency than
+# odd columns).
 
 # %% nbgrader={"solution": true, "grade_id": "sinusoidal_positional_encoding"}
 def sinusoidal_positional_encoding(max_len, d_model):
@@ -740,8 +747,8 @@ assert np.allclose(G[0, :60], G[40, 40:]), "text says the curve is the same from
 
 # %% [markdown]
 # **Bounded, for any length.** Every entry is a sine or cosine, so every value lies in
-# $[-1, 1]$ and every row has norm $\sqrt{d_{model}/2}$ — at position 10 or at position
-# 1,000,000, far beyond any training length. Compare the integers of section 2.
+# $[-1, 1]$ and every row has norm $\sqrt{d_{model}/2}$ — at position 10 as at position
+# 199,999, far beyond any training length. Compare the integers of section 2.
 
 # %%
 far = sinusoidal_positional_encoding(200_000, 16)[[10, 100_000, 199_999]]
@@ -823,9 +830,10 @@ class LearnedPositionalEmbedding(nn.Module):
     forward(x):
         x: float32 tensor (B, T, d_model) (batch first; T <= max_len).
         Returns x + P[0:T], a new float32 tensor (B, T, d_model) (x itself is left unchanged),
-        where P is the (max_len, d_model) weight of an
-        nn.Embedding looked up at the positions 0, 1, ..., T-1 (the same for every sequence of
-        the batch, whatever the tokens are).
+        where P is the (max_len, d_model) weight of an nn.Embedding, the module's only
+        parameters, looked up at the positions 0, 1, ..., T-1 (the same for every sequence of
+        the batch, whatever the tokens are). P is trained through this sum: gradients of the
+        output must reach it (no .detach(), .data or torch.no_grad() in forward).
         Raises ValueError if T > max_len (there is no vector for those positions).
     Example: with x = torch.zeros(2, 3, d_model), forward(x)[b] == P[:3] for b = 0, 1.
     """
@@ -864,7 +872,7 @@ except ValueError as e:
 assert sum(p.numel() for p in lpe.parameters()) == 128, "the comment says 16 * 8 = 128 parameters"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_has_a_position_table", "points": 1}
-"""LearnedPositionalEmbedding is an nn.Module holding an nn.Embedding(max_len, d_model), its only parameters."""
+"""LearnedPositionalEmbedding is an nn.Module holding an nn.Embedding(max_len, d_model), its only parameters, trained through forward."""
 torch.manual_seed(0)
 _m = LearnedPositionalEmbedding(12, 7)
 assert isinstance(_m, nn.Module), f"LearnedPositionalEmbedding must be an nn.Module, got {type(_m)}"
@@ -873,6 +881,22 @@ assert len(_embs) == 1, f"expected exactly one nn.Embedding inside, found {len(_
 assert tuple(_embs[0].weight.shape) == (12, 7), f"the table must have one row per position: shape (max_len, d_model) = (12, 7), got {tuple(_embs[0].weight.shape)}"
 _n = sum(p.numel() for p in _m.parameters())
 assert _n == 12 * 7, f"max_len * d_model = 84 trainable numbers expected, got {_n}"
+### BEGIN HIDDEN TESTS
+_m = LearnedPositionalEmbedding(6, 3)
+_tables = [p for p in _m.parameters() if tuple(p.shape) == (6, 3)]
+assert _tables, "the module needs a trainable position table of shape (max_len, d_model) = (6, 3) (an nn.Embedding)"
+try:
+    _y = _m(torch.randn(2, 4, 3))
+except Exception:
+    _y = None                   # errors inside forward are named by the tests below, not here
+if isinstance(_y, torch.Tensor):
+    assert _y.requires_grad, ("forward's output carries no gradient back to the position table: do not .detach() the "
+                              "position vectors, use .data, or run forward under torch.no_grad()")
+    _y.sum().backward()
+    _g = _tables[0].grad
+    assert _g is not None and bool(_g.abs().sum() > 0), ("the module's own position table got no gradient from forward: "
+                                                       "look the positions up in the nn.Embedding created in __init__")
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_adds_to_the_input", "points": 1}
 """forward(x) returns a new tensor x + P[0:T] (same dtype, x unchanged): the position vectors are ADDED to the input."""
@@ -939,11 +963,15 @@ except (IndexError, ValueError) as _e:
 _added = (_y - _x)[0, 0]                       # what was added at position 0
 assert torch.allclose(_added.double(), _P[0].double()), f"position 0 must use row 0 of the table: expected {_P[0]}, got {_added} (positions start at 0, not 1)"
 ### BEGIN HIDDEN TESTS
-_m = LearnedPositionalEmbedding(6, 3)
-_table = [p for p in _m.parameters() if tuple(p.shape) == (6, 3)][0]
-_m(torch.randn(2, 4, 3)).sum().backward()
-_g = _table.grad
-assert _g is not None and torch.all(_g[:4] != 0) and torch.all(_g[4:] == 0), "only rows 0..T-1 of the table may be used (and they must get gradients)"
+for _L, _T in [(6, 6), (9, 3), (1, 1)]:
+    _m = LearnedPositionalEmbedding(_L, 2)
+    _tables = [p for p in _m.parameters() if tuple(p.shape) == (_L, 2)]
+    assert _tables, f"the module needs a position table of shape (max_len, d_model) = ({_L}, 2)"
+    _x = torch.zeros(4, _T, 2)                 # zeros: what comes out is what was added
+    with torch.no_grad():
+        _added = _m(_x.clone()) - _x
+    assert torch.allclose(_added.double(), _tables[0].detach()[:_T].expand(4, _T, 2).double(), atol=1e-6), (
+        f"positions 0..{_T - 1} must add rows 0..{_T - 1} of the table, in order (max_len = {_L}, T = {_T})")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_past_max_len_raises", "points": 1}
@@ -1007,9 +1035,10 @@ assert all(length_demo[T][1] == (T, 16) and length_demo[T][2] <= 1.0 for T in le
 # **Defined is not the same as useful.** The paper's reason for keeping the sinusoids was a hope,
 # which it did not test. You have seen both sides of it: the sinusoidal formula gives
 # well-behaved vectors for any position, while the learned table has none past `max_len` (your
-# `ValueError`). But later measurements (Press et al., 2022) found that sinusoidal models
-# degrade quickly past their training length too — one motivation for relative schemes such as
-# rotary embeddings.
+# `ValueError`). But later measurements (Press et al., 2022) found that language models trained
+# with sinusoids degrade quickly past their training length too, and that rotary embeddings
+# degrade as well; their remedy, ALiBi, adds no position vector at all and lowers each
+# attention score in proportion to the distance between query and key.
 
 # %% [markdown]
 # ## 6. Concept quiz (5 points, ~10 min)

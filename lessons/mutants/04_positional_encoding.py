@@ -182,6 +182,18 @@ MUTANTS = [
     {"name": "learned_no_length_check", "about": "no ValueError: nn.Embedding's IndexError leaks out",
      "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n"
                "        return x + self.embedding(torch.arange(x.shape[1]))\n"}},
+    {"name": "learned_detached_table", "about": "detaches the position vectors: the table never gets a gradient",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        return x + self.embedding(torch.arange(x.shape[1])).detach()\n"},
+     "fails": ["test_learned_has_a_position_table"]},
+    {"name": "learned_forward_under_no_grad", "about": "runs the lookup under torch.no_grad(): nothing is trained",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        with torch.no_grad():\n            return x + self.embedding(torch.arange(x.shape[1]))\n"},
+     "fails": ["test_learned_has_a_position_table"]},
+    {"name": "learned_weight_data", "about": "slices embedding.weight.data, outside the autograd graph",
+     "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
+               "        return x + self.embedding.weight.data[: x.shape[1]]\n"},
+     "fails": ["test_learned_has_a_position_table"]},
     {"name": "learned_embeds_the_values", "about": "looks up the input values as if they were token ids",
      "cells": {"LearnedPositionalEmbedding": _LPE_INIT + "    def forward(self, x):\n" + _CHECK +
                "        idx = x.detach().abs().long().clamp(max=self.max_len - 1)[..., 0]\n"
