@@ -8,7 +8,7 @@ import sys
 
 from .common import CourseError
 
-VERBS = ("build", "validate", "grade", "demo", "bench", "report", "doctor", "mutants", "claims")
+VERBS = ("build", "validate", "grade", "demo", "bench", "report", "doctor", "mutants", "claims", "cocalc-audit")
 
 
 def main(argv=None) -> int:
@@ -16,10 +16,11 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     modules = {}
     for verb in VERBS:
+        name = f"course.{verb.replace('-', '_')}"  # the verb cocalc-audit lives in course/cocalc_audit.py
         try:
-            mod = importlib.import_module(f"course.{verb}")
+            mod = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == f"course.{verb}":
+            if exc.name == name:
                 continue
             raise
         modules[verb] = mod
