@@ -7,7 +7,6 @@ with what the demo class promises. Prints each problem; exit status 1 if there i
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from . import democlass
+from .cells import names as cell_names
 from .common import ROOT, check_parts
 
 HELP = "check lessons: structure, no leaks, demo class grades as promised (in a temp course)"
@@ -136,28 +136,6 @@ def leaks(source_nb, release_nb) -> list[str]:
     return problems
 
 
-def _names(source: str) -> tuple[set, set]:
-    """(names read, names bound) anywhere in a code cell; IPython magics and shell lines ignored."""
-    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set(), set()
-    read, bound = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-    return read, bound
-
-
 def _kind(cell) -> str:
     m = cell.metadata.get("nbgrader", {})
     if m.get("grade") and not m.get("solution") and cell.cell_type == "code":
@@ -180,7 +158,7 @@ def unintroduced(source_nb, release_nb) -> list[str]:
     defined_by = {}
     for cell in source_nb.cells:
         if _kind(cell) == "solution":
-            for name in _names(cell.source)[1]:
+            for name in cell_names(cell.source)[0]:
                 defined_by.setdefault(name, cell.metadata["nbgrader"]["grade_id"])
     position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(release_nb.cells)}
     known = set(dir(builtins))
@@ -188,8 +166,8 @@ def unintroduced(source_nb, release_nb) -> list[str]:
     for cell in source_nb.cells:
         if _kind(cell) != "test":
             continue
-        read, bound = _names(cell.source)
-        for name in sorted(read - bound - known):
+        bound, read = cell_names(cell.source)
+        for name in sorted((read or set()) - bound - known):
             where = defined_by.get(name)
             if where is None or (name, where) in seen or where not in position:
                 continue
