@@ -1200,12 +1200,12 @@ assert times[heads.index(64)] > 3 * times[heads.index(1)], \
 
 # %% [markdown]
 # **Discovery.** The multiply-adds are the same for every $h$, and the times of 1, 2 and 4
-# heads stay close to each other (within a factor of 3, usually much closer); but from about 8
-# heads on the time grows, and 64 heads of size 4 take several times as long as one head of 256. What grows
-# with $h$ is the number of attention-weight matrices: the softmax runs over $h$ times as many
-# rows, and the weights take $B\cdot h\cdot T^2$ numbers of memory. With many tiny heads,
-# handling those weights, not the multiply-adds, becomes the cost — one reason why real models
-# keep heads of 64 or 128.
+# heads stay close to each other (within a factor of 3, usually much closer); but from about
+# 8 heads on the time grows, and 64 heads of size 4 take several times as long as one head of
+# 256. What grows with $h$ is the number of attention-weight matrices: the softmax runs over
+# $h$ times as many rows, and the weights take $B\cdot h\cdot T^2$ numbers of memory. With many
+# tiny heads, handling those weights, not the multiply-adds, becomes the cost — one reason why
+# real models keep heads of 64 or 128.
 
 # %% [markdown]
 # ## 8. Concept quiz (5 points, ~10 min)
