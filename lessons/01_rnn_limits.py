@@ -100,7 +100,7 @@ def _rnn_step_problem():
 #
 # > "The student who studied hard and completed all assignments passed the exam"
 #
-# | word | step | directly needs the hidden state of step | depends on (directly or through the chain) the words of steps |
+# | word | step | directly needs the hidden state of step | depends on (directly or through the chain) the words of the earlier steps |
 # |---|---|---|---|
 # | The | 1 | none | none |
 # | student | 2 | 1 | 1 |
@@ -282,7 +282,7 @@ for _lead, _din, _dh in [((2, 3), 5, 7), ((6,), 1, 2), ((), 8, 3)]:
 """The recurrent weights multiply on the right: h_prev @ W_hh, not W_hh @ h_prev."""
 _W_hh = np.array([[0.0, 0.5], [0.0, 0.0]])  # h_prev @ W_hh moves h_prev[0] into component 1
 _h = np.asarray(rnn_step(np.zeros(2), np.array([1.0, 0.0]), np.zeros((2, 2)), _W_hh, np.zeros(2)))
-assert np.allclose(_h, [0.0, np.tanh(0.5)]), (f"h_prev = [1, 0] @ W_hh = [0, 0.5], so h_t = tanh([0, 0.5]) = [0, 0.4621], got {_h}"
+assert np.allclose(_h, [0.0, np.tanh(0.5)]), (f"h_prev @ W_hh = [1, 0] @ W_hh = [0, 0.5], so h_t = tanh([0, 0.5]) = [0, 0.4621], got {_h}"
                                               + (" (you used W_hh.T or W_hh @ h_prev)" if np.allclose(_h, 0) else ""))
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(2)
@@ -379,16 +379,27 @@ def rnn_forward(X, h0, W_xh, W_hh, b_h):
 
 
 # %%
-# Try it
+# Try it, then check your RNN against PyTorch's own torch.nn.RNN loaded with the same weights
 _rng = np.random.default_rng(0)
-H_demo = rnn_forward(_rng.normal(size=(2, 5, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 4)),
-                     _rng.normal(size=(4, 4)) / 2, np.zeros(4))
+_X, _W_xh, _W_hh, _b = _rng.normal(size=(2, 5, 3)), _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)) / 2, _rng.normal(size=4)
+H_demo = rnn_forward(_X, np.zeros((2, 4)), _W_xh, _W_hh, _b)
 print(H_demo.shape)  # (2, 5, 4)
 print(H_demo[0])     # the 5 hidden states of the first sequence
+torch_rnn = torch.nn.RNN(input_size=3, hidden_size=4, nonlinearity="tanh", batch_first=True).double()
+with torch.no_grad():
+    torch_rnn.weight_ih_l0.copy_(torch.from_numpy(_W_xh.T))  # PyTorch stores the weights transposed
+    torch_rnn.weight_hh_l0.copy_(torch.from_numpy(_W_hh.T))
+    torch_rnn.bias_ih_l0.copy_(torch.from_numpy(_b))           # its two biases add up to b_h
+    torch_rnn.bias_hh_l0.zero_()
+    H_torch, _ = torch_rnn(torch.from_numpy(_X))               # its h0 is zero by default
+print("largest difference from torch.nn.RNN:", np.abs(H_demo - H_torch.numpy()).max())  # about 1e-16
+
+# %% tags=["claim"]
+assert np.abs(H_demo - H_torch.numpy()).max() < 1e-12, f"the comment says rnn_forward matches torch.nn.RNN to about 1e-16: {np.abs(H_demo - H_torch.numpy()).max():.1e}"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_shape", "points": 1}
 """rnn_forward returns every hidden state h_1..h_T: an np.ndarray of shape (..., T, d_h)."""
-_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 _rng = np.random.default_rng(5)
 try:
     _H = rnn_forward(_rng.normal(size=(2, 5, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), np.zeros(4))
@@ -410,7 +421,7 @@ for _lead, _T, _din, _dh in [((), 6, 2, 3), ((3, 2), 4, 5, 7), ((1,), 1, 4, 2)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_first_state", "points": 1}
 """The first output is h_1 = rnn_step(x_1, h0): the given h0 is used, and not returned."""
-_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(6)
 _X, _h0 = _rng.normal(size=(3, 4, 2)), _rng.normal(size=(3, 5))
@@ -424,7 +435,7 @@ assert np.allclose(_H[:, 0], _h1), ("H[..., 0, :] must be h_1 = rnn_step(X[..., 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_is_causal", "points": 1}
 """h_t depends on x_1..x_t only; changing the first input changes the later states."""
-_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 _rng = np.random.default_rng(7)
 _X, _h0 = _rng.normal(size=(2, 8, 3)), np.zeros((2, 4))
 _W = (_rng.normal(size=(3, 4)), 0.7 * _rng.normal(size=(4, 4)), _rng.normal(size=4))
@@ -441,7 +452,7 @@ assert not np.allclose(_H[:, -1], _H3[:, -1]), "changing x_1 did not change h_8:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_matches_torch", "points": 1}
 """rnn_forward runs the whole recurrence: it matches torch.nn.RNN with the same weights (or, if your rnn_step is wrong, the recurrence of your rnn_step)."""
-_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes two quick checks
+_why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(8)
 _X, _h0 = _rng.normal(size=(2, 6, 3)), _rng.normal(size=(2, 4))
@@ -503,7 +514,7 @@ for _lead, _T, _din, _dh in [((), 7, 3, 5), ((4,), 9, 6, 2), ((2, 3), 5, 4, 7), 
 # it removes is the chain of $n$ sequential operations. Let's measure what that is worth.
 #
 # Below, your `rnn_forward` (T sequential steps) runs against two computations done in one go:
-# - **same work, no chain:** the same arithmetic as the loop, `X @ W_xh + X @ W_hh` (with the
+# - **same work, one product** (no chain): the same arithmetic as the loop, `X @ W_xh + X @ W_hh` (with the
 #   inputs standing in for the states) and the tanh, for all steps at once — what an RNN would
 #   cost if its steps did not depend on each other;
 # - **attention-style:** the two big products of self-attention, $(XX^\top)X$ (scores, then the
@@ -645,12 +656,14 @@ def hidden_grad_norms(W_hh, X):
     already-projected inputs (x_t @ W_xh + b_h of each step).
 
     Args:
-        W_hh: (d_h, d_h) recurrent weights (NumPy array or tensor).
-        X: (T, d_h) projected inputs, one row per step (no batch dimension).
+        W_hh: (d_h, d_h) recurrent weights (NumPy array or tensor, float32 or float64).
+        X: (T, d_h) projected inputs, one row per step, no batch dimension (NumPy array or tensor).
     Returns:
         np.ndarray of shape (T,), dtype float64: entry k (0-based) is || d h_T / d h_{k+1} ||_F, i.e. the
         norm of the gradient path from the last state back to the state of step k + 1. The
         last entry is || d h_T / d h_T ||_F = || I ||_F = sqrt(d_h); far-back entries come first.
+        Computed in float64 whatever the inputs' dtype: far-back norms can be as small as 1e-50,
+        which float32 (smallest number about 1e-45) would round to 0.
     Example: d_h = 1, W_hh = [[w]], T = 2: entry 0 = |w * (1 - h_2 ** 2)|, entry 1 = 1.
     Hints: work in float64 (torch.as_tensor(np.asarray(W_hh, dtype=float))); h.retain_grad();
         h_T[i].backward(retain_graph=True); torch.linalg.norm.
@@ -754,8 +767,14 @@ for _T, _dh, _scale in [(8, 3, 1.0), (5, 6, 0.5), (12, 4, 2.0)]:
     _g32 = np.asarray(hidden_grad_norms(_W.astype(np.float32), _X.astype(np.float32)), dtype=float)
     assert np.allclose(_g32, _ref_norms(_W, _X), rtol=1e-3, atol=1e-6), "hidden_grad_norms is wrong for float32 inputs"
 _W, _X = torch.tensor(_W), torch.tensor(_X)
-assert np.allclose(np.asarray(hidden_grad_norms(_W, _X), dtype=float), _ref_norms(_W.numpy(), _X.numpy()), rtol=1e-4), \
-    "hidden_grad_norms must accept torch tensors too"
+try:
+    with warnings.catch_warnings():  # e.g. torch.tensor(a_tensor) warns; a warning must not cost the point
+        warnings.simplefilter("ignore")
+        _g = np.asarray(hidden_grad_norms(_W, _X), dtype=float)
+except Exception as _exc:
+    raise AssertionError(f"the docstring allows W_hh and X as torch tensors, but hidden_grad_norms(tensor, tensor) "
+                         f"raised {type(_exc).__name__}: {_exc}") from None
+assert np.allclose(_g, _ref_norms(_W.numpy(), _X.numpy()), rtol=1e-4), "hidden_grad_norms gives wrong norms for torch tensor inputs"
 ### END HIDDEN TESTS
 
 # %% [markdown]

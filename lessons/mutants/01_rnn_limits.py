@@ -205,6 +205,18 @@ MUTANTS = [
          "        states[-1][i].backward(retain_graph=True)\n"
          "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
          "    return np.sqrt(squares)\n")}},
+    {"name": "grad_norms_numpy_only", "about": "torch.from_numpy on the arguments: fails for the torch tensors the docstring allows",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W_hh = torch.from_numpy(W_hh).double()\n"
+         "    X = torch.from_numpy(X).double()\n"
+         "    T, d_h = X.shape\n    h = torch.zeros(d_h, dtype=torch.float64, requires_grad=True)\n"
+         "    states = []\n    for t in range(T):\n        h = torch.tanh(X[t] + h @ W_hh)\n"
+         "        h.retain_grad()\n        states.append(h)\n    squares = np.zeros(T)\n"
+         "    for i in range(d_h):\n        for s in states:\n            s.grad = None\n"
+         "        states[-1][i].backward(retain_graph=True)\n"
+         "        squares += np.array([float((s.grad ** 2).sum()) for s in states])\n"
+         "    return np.sqrt(squares)\n")}},
     # ---- path_lengths (rnn_path_length, attention_path_length)
     {"name": "rnn_path_signed", "about": "j - i without abs: negative when j < i",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return j - i\n\n\n"
@@ -327,6 +339,17 @@ ALTERNATIVES = [
          "        for t in range(T):\n            h = torch.tanh(X[t] + h @ W) + E[t]\n        return h\n\n"
          "    J = torch.autograd.functional.jacobian(last_state, torch.zeros(T, d, dtype=torch.float64))  # (d, T, d)\n"
          "    return torch.linalg.norm(J.permute(1, 0, 2), dim=(1, 2)).numpy()\n")}},
+    {"name": "grad_norms_torch_tensor_copy", "about": "torch.tensor(W_hh, dtype=torch.float64): warns (harmlessly) when given tensors",
+     "cells": {"hidden_grad_norms": (
+         "def hidden_grad_norms(W_hh, X):\n"
+         "    W = torch.tensor(W_hh, dtype=torch.float64)\n    X = torch.tensor(X, dtype=torch.float64)\n"
+         "    T, d = X.shape\n    h0 = torch.zeros(d, dtype=torch.float64, requires_grad=True)\n"
+         "    h, states = h0, []\n    for t in range(T):\n        h = torch.tanh(X[t] + h @ W)\n"
+         "        h.retain_grad()\n        states.append(h)\n    norms = torch.zeros(T, dtype=torch.float64)\n"
+         "    for i in range(d):\n        for s in states:\n            s.grad = None\n"
+         "        h[i].backward(retain_graph=True)\n"
+         "        norms += torch.stack([(s.grad ** 2).sum() for s in states])\n"
+         "    return norms.sqrt().numpy()\n")}},
     # ---- path_lengths
     {"name": "path_lengths_min_max", "about": "max - min, and a comparison turned into an int",
      "cells": {"path_lengths": "def rnn_path_length(i, j):\n    return max(i, j) - min(i, j)\n\n\n"
