@@ -11,9 +11,9 @@ MUTANTS = [
     {"name": "n_connections_float", "about": "returns the count as a float (n ** 2.0)",
      "cells": {"n_connections": "def n_connections(n):\n    return n ** 2.0\n"},
      "fails": ["test_n_connections_the_cat_sat"]},
-    {"name": "n_connections_int32", "about": "counts in 32-bit integers: overflows for a text of 100,000 words",
+    {"name": "n_connections_int32", "about": "counts in 32-bit integers: overflows for texts longer than 46,340 words",
      "cells": {"n_connections": "def n_connections(n):\n    return np.int32(n) * np.int32(n)\n"},
-     "fails": ["test_n_connections_any_length"]},
+     "fails": ["test_n_connections_the_cat_sat"]},
     # ---- sat_relevance
     {"name": "sat_relevance_not_normalised", "about": "raw relevance scores that do not sum to 1",
      "cells": {"sat_relevance": 'sat_relevance = {"The": 0.2, "cat": 0.9, "sat": 0.4}\n'}},
@@ -267,10 +267,15 @@ ALTERNATIVES = [
     {"name": "project_qkv_einsum", "about": "einsum over the feature axis",
      "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n"
                               "    return tuple(np.einsum('...td,de->...te', X, W) for W in (W_q, W_k, W_v))\n"}},
-    {"name": "project_qkv_tensordot_float32", "about": "np.tensordot in float32",
-     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X, dtype=np.float32)\n"
-                              "    return tuple(np.tensordot(X, np.asarray(W, dtype=np.float32), axes=([-1], [0]))\n"
+    {"name": "project_qkv_tensordot", "about": "np.tensordot over the feature axis, in the inputs' own dtype",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n    X = np.asarray(X)\n"
+                              "    return tuple(np.tensordot(X, np.asarray(W), axes=([-1], [0]))\n"
                               "                 for W in (W_q, W_k, W_v))\n"}},
+    {"name": "project_qkv_float32_in_float32_out", "about": "casts to the common dtype of its inputs (float32 stays float32)",
+     "cells": {"project_qkv": "def project_qkv(X, W_q, W_k, W_v):\n"
+                              "    dt = np.result_type(X, W_q, W_k, W_v)\n"
+                              "    X = np.asarray(X, dtype=dt)\n"
+                              "    return tuple(X @ np.asarray(W, dtype=dt) for W in (W_q, W_k, W_v))\n"}},
     # ---- attention_scores
     {"name": "scores_einsum", "about": "einsum, scaling the queries first",
      "cells": {"attention_scores": "def attention_scores(Q, K):\n    Q = np.asarray(Q, dtype=float)\n"
