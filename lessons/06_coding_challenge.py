@@ -98,8 +98,9 @@ def self_attention(Q, K, V):
         Q: (T_q, d_k) queries. K: (T_k, d_k) keys. V: (T_k, d_v) values.
            (In self-attention T_q == T_k == seq_len, but nothing below needs that.)
     Returns:
-        (output, weights), NumPy arrays: output (T_q, d_v), weights (T_q, T_k); every row of
-        weights sums to 1 (row i = how much query i takes from each value).
+        (output, weights), NumPy arrays (float64 when Q, K, V are float64): output (T_q, d_v),
+        weights (T_q, T_k); every row of weights sums to 1 (row i = how much query i takes
+        from each value).
     Example: Q = K = [[1, 0], [0, 1]] (d_k = 2), V = [[1, 2], [3, 4]] -> weights[0] =
         softmax([1/sqrt(2), 0]) = [0.67, 0.33], output[0] = 0.67 * [1, 2] + 0.33 * [3, 4].
     Steps: 1. scores = Q K^T   2. divide by sqrt(d_k)   3. softmax over each row (the keys)
@@ -138,11 +139,13 @@ plt.tight_layout()
 plt.show()
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_shapes", "points": 1}
-"""self_attention returns NumPy arrays (output (T_q, d_v), weights (T_q, T_k)), in that order."""
+"""self_attention returns NumPy arrays (output (T_q, d_v), weights (T_q, T_k)), in that order, float64 for float64 inputs."""
 _rng = np.random.default_rng(1)
 _out, _w = self_attention(_rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)))
 assert isinstance(_out, np.ndarray) and isinstance(_w, np.ndarray), \
     f"return NumPy arrays (output, weights), got {type(_out).__name__} and {type(_w).__name__}"
+assert _out.dtype == np.float64 and _w.dtype == np.float64, \
+    f"float64 inputs must give float64 output and weights (keep NumPy's precision), got {_out.dtype} and {_w.dtype}"
 assert np.shape(_w) == (4, 4), f"Q, K, V of shape (seq_len, d_k) = (4, 8): weights should have shape (seq_len, seq_len) = (4, 4), got {np.shape(_w)}"
 assert np.shape(_out) == (4, 8), f"Q, K, V of shape (seq_len, d_k) = (4, 8): output should have shape (seq_len, d_v) = (4, 8), got {np.shape(_out)}"
 _out, _w = self_attention(_rng.normal(size=(3, 5)), _rng.normal(size=(6, 5)), _rng.normal(size=(6, 2)))

@@ -42,6 +42,10 @@ MUTANTS = [
      "cells": {"self_attention": "def self_attention(Q, K, V):\n    s = np.dot(Q, K.T) / np.sqrt(Q.shape[1])\n"
                                  "    e = np.exp(s)\n    weights = e / e.sum(axis=-1, keepdims=True)\n"
                                  "    return np.dot(weights, V), weights\n"}},
+    {"name": "self_attention_always_float32", "about": "casts everything to float32: float64 inputs lose their precision",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    Q, K, V = (np.asarray(a, dtype=np.float32) for a in (Q, K, V))\n"
+                                 "    weights = softmax(Q @ K.T / np.sqrt(Q.shape[1])).astype(np.float32)\n"
+                                 "    return weights @ V, weights\n"}},
     {"name": "self_attention_ignores_K", "about": "ignores K: compares the queries with themselves (Q Q^T)",
      "cells": {"self_attention": "def self_attention(Q, K, V):\n"
                                  "    weights = softmax(np.dot(Q, Q.T) / np.sqrt(Q.shape[1]), axis=-1)\n"
@@ -216,10 +220,11 @@ ALTERNATIVES = [
                                  "    s = np.einsum('qd,kd->qk', Q, K) / np.sqrt(Q.shape[-1])\n"
                                  "    e = np.exp(s - s.max(axis=1, keepdims=True))\n    w = e / e.sum(axis=1, keepdims=True)\n"
                                  "    return np.einsum('qk,kv->qv', w, V), w\n"}},
-    {"name": "self_attention_loops_float32", "about": "row by row in float32",
-     "cells": {"self_attention": "def self_attention(Q, K, V):\n    Q, K, V = (np.asarray(a, dtype=np.float32) for a in (Q, K, V))\n"
-                                 "    rows = [softmax(K @ q / np.sqrt(np.float32(Q.shape[1]))) for q in Q]\n"
-                                 "    weights = np.stack(rows).astype(np.float32)\n"
+    {"name": "self_attention_loops_input_dtype", "about": "row by row, in the inputs' dtype (float32 inputs stay float32)",
+     "cells": {"self_attention": "def self_attention(Q, K, V):\n    dt = np.result_type(Q, K, V, np.float32)\n"
+                                 "    Q, K, V = (np.asarray(a, dtype=dt) for a in (Q, K, V))\n"
+                                 "    rows = [softmax(K @ q / np.sqrt(dt.type(Q.shape[1]))) for q in Q]\n"
+                                 "    weights = np.stack(rows).astype(dt)\n"
                                  "    return np.stack([w @ V for w in weights]), weights\n"}},
     # ---- dogs_love_treats
     {"name": "dogs_other_weights", "about": "different but valid weights",
