@@ -225,14 +225,17 @@ def test_a_test_cell_the_student_adds_with_100_points_is_scored(tmp_path):
 
 
 def test_both_copies_of_a_duplicated_grade_id_run_and_the_last_counts(tmp_path):
-    """With a grade_id twice, both cells run; the last is restored and its score is the one recorded."""
+    """With a grade_id twice, both cells run: the last is restored and its score is the one
+    recorded; the first keeps the student's text."""
     student = copy.deepcopy(INSTRUCTOR)
-    student["cells"].insert(0, copy.deepcopy(student["cells"][1]))  # a copy before x exists
+    student["cells"][0]["source"] = "x = 5"
+    student["cells"][1]["source"] = "print('copy 1 ran')"
+    student["cells"].insert(2, dict(copy.deepcopy(student["cells"][1]), id="pasted", source="print('copy 2')"))
     got = cocalc.grade(INSTRUCTOR, student, tmp_path)
-    first, last = got.notebook["cells"][0], got.notebook["cells"][2]
-    assert any(o.get("ename") == "NameError" for o in first["outputs"]), f"the first copy ran: {first['outputs']}"
-    assert not last["outputs"], f"the last copy passed: {last['outputs']}"
-    assert points(got.scores) == {"test_x": 1}, f"got {points(got.scores)}, expected the last copy's 1"
+    first, last = got.notebook["cells"][1], got.notebook["cells"][2]
+    assert "copy 1 ran" in json.dumps(first["outputs"]), f"the first copy kept the student's text and ran: {first}"
+    assert last["source"] == INSTRUCTOR["cells"][1]["source"], f"the last copy is restored: {last['source']!r}"
+    assert points(got.scores) == {"test_x": 0}, f"x is 5: got {points(got.scores)}, expected the last copy's 0"
 
 
 def test_cocalc_copies_the_whole_student_folder_and_grades_there(tmp_path):
@@ -247,6 +250,23 @@ def test_cocalc_copies_the_whole_student_folder_and_grades_there(tmp_path):
         ["data", "data/numbers.txt", "hw1.ipynb"], f"got {sorted(folder.rglob('*'))}"
     got = cocalc.grade(nb, json.loads((folder / "hw1.ipynb").read_text()), folder)
     assert points(got.scores) == {"test_data": 1}, f"got {points(got.scores)}"
+
+
+def test_the_check_finds_a_test_that_relies_on_a_name_only_a_locked_cell_defines():
+    """unrestored_dependencies reports a planted dependency (a test using the given `np`, `limit`
+    and `helper`) and nothing for names the test imports itself or the student's solution defines."""
+    nb = notebook(given("setup", "import numpy as np\nlimit = 3\ndef helper(v):\n    return v + 1"),
+                  solution("answer", "def double(v):\n    return 2 * v"),
+                  nbformat.v4.new_code_cell("scratch = double(2)"),
+                  test_cell("test_planted", "assert np.isclose(helper(double(1)), limit), 'uses given names'"),
+                  test_cell("test_clean", "import numpy as np\nassert np.isclose(double(1), 2)"),
+                  test_cell("test_scratch", "assert scratch == 4"))
+    got = [(d.test, d.name, d.cells, d.locked) for d in cocalc.unrestored_dependencies(nb)]
+    want = [("test_planted", "helper", ["setup"], True), ("test_planted", "limit", ["setup"], True),
+            ("test_planted", "np", ["setup"], True)]
+    assert got == want, f"got {got}, expected {want}"
+    editable = [(d.test, d.name, d.locked) for d in cocalc.unrestored_dependencies(nb, editable=True) if not d.locked]
+    assert editable == [("test_scratch", "scratch", False)], f"names only an ordinary cell defines: {editable}"
 
 
 # ---------------------------------------------------------------- the course's notebooks
