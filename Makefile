@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab build validate bench clean
+.PHONY: demo test mutants lab build validate bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,11 @@ $(STAMP): requirements.txt
 demo: $(STAMP)  ## build, grade the demo class, feedback, grades.csv, score table
 	$(PY) -m course demo
 
-test: $(STAMP)  ## the whole test suite (CI runs exactly this)
+test: $(STAMP)  ## the test suite, all but the mutation suite (CI runs this, then `make mutants`)
 	$(PY) -m pytest grader_tests
+
+mutants: $(STAMP)  ## the mutation suite: every mistake caught, every correct alternative accepted (CI runs it too)
+	$(PY) -m pytest -m mutation grader_tests/test_mutants.py
 
 lab: $(STAMP)  ## JupyterLab on the student notebooks (after the environment check)
 	$(PY) -m course doctor --lab

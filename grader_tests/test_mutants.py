@@ -33,6 +33,7 @@ def _table(result) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.mutation
 def test_every_mutant_is_caught_and_every_alternative_accepted(mutation_result):
     """Every realistic and generic mutant loses points in its exercise; every correct alternative gets full marks."""
     print(_table(mutation_result))  # shown with pytest -rP
