@@ -139,10 +139,21 @@ def notebook_text(nb) -> str:
 
 
 def write_source(part: str, root: Path, lesson: Path | None = None) -> Path:
+    """source/<part>/: the notebook and a copy of lessons/files/<part>/ (figures, a model), nothing else."""
     dest = root / "source" / part / f"{part}.ipynb"
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.parent.exists():
+        shutil.rmtree(dest.parent)
+    dest.parent.mkdir(parents=True)
     dest.write_text(notebook_text(lesson_to_notebook(part, lesson)))
+    files = assets(part, lesson)
+    if files.is_dir():
+        shutil.copytree(files, dest.parent, dirs_exist_ok=True)
     return dest
+
+
+def assets(part: str, lesson: Path | None = None) -> Path:
+    """The folder whose contents go beside the part's notebook (nbgrader copies them to students)."""
+    return (lesson or lesson_path(part)).parent / "files" / part
 
 
 def generate_release(course: Path, part: str) -> Path:

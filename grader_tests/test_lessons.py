@@ -30,16 +30,20 @@ def test_nbgrader_metadata_is_valid(part):
 
 @pytest.mark.parametrize("part", PARTS)
 def test_source_and_release_are_what_the_build_produces(part, tmp_path):
-    """source/ and release/ in the repository match a fresh build of lessons/ byte for byte."""
-    built_src = write_source(part, tmp_path)
-    built_rel = write_release(part, tmp_path)
-    for built, kind in ((built_src, "source"), (built_rel, "release")):
-        committed = ROOT / kind / part / f"{part}.ipynb"
-        assert committed.is_file(), f"{committed} is missing: run `python -m course build`"
-        assert committed.read_text() == built.read_text(), \
-            f"{kind}/{part} drifted from lessons/{part}.py: run `python -m course build --part {part}`"
-    committed_files = sorted(p.name for p in (ROOT / "release" / part).iterdir())
-    assert committed_files == [f"{part}.ipynb"], f"release/{part} holds unexpected files: {committed_files}"
+    """source/ and release/ in the repository match a fresh build of lessons/ byte for byte, files included."""
+    write_source(part, tmp_path)
+    write_release(part, tmp_path)
+    for kind in ("source", "release"):
+        built, committed = tree(tmp_path / kind / part), tree(ROOT / kind / part)
+        assert f"{part}.ipynb" in committed, f"{kind}/{part}/{part}.ipynb is missing: run `python -m course build`"
+        differ = sorted(name for name in set(built) | set(committed) if built.get(name) != committed.get(name))
+        assert not differ, (f"{kind}/{part} drifted from lessons/ in {differ[:5]}: "
+                            f"run `python -m course build --part {part}`")
+
+
+def tree(folder) -> dict:
+    """relative path -> bytes of every file under `folder`."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("part", PARTS)
