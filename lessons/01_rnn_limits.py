@@ -55,28 +55,6 @@ np.set_printoptions(precision=4, suppress=True)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 torch.set_num_threads(2)
 
-
-def _rnn_step_problem():
-    """None if your rnn_step (Exercise 3) passes three quick checks, else what is wrong with it.
-
-    The tests of Exercise 4 call this to tell you when a failure comes from Exercise 3.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            h = np.asarray(rnn_step(np.array([1.0]), np.array([0.5]), np.array([[2.0]]), np.array([[1.0]]), np.array([-1.0])), dtype=float)
-            if not np.allclose(h, [np.tanh(1.5)]):
-                return f"gives {h} for its docstring example instead of [0.9051]"
-            h = np.asarray(rnn_step(np.zeros(2), np.array([1.0, 0.0]), np.zeros((2, 2)), np.array([[0.0, 0.5], [0.0, 0.0]]), np.zeros(2)), dtype=float)
-            if not np.allclose(h, [0.0, np.tanh(0.5)]):
-                return "does not compute h_prev @ W_hh (see test_rnn_step_recurrent_orientation)"
-            if np.shape(rnn_step(np.ones((2, 3)), np.ones((2, 4)), np.ones((3, 4)), np.eye(4), np.zeros(4))) != (2, 4):
-                return "gives the wrong shape for a batch (see test_rnn_step_shape)"
-    except Exception as exc:
-        return f"raises {type(exc).__name__}: {exc}"
-    return None
-
-
 # %% [markdown]
 # ## 1. The sequential processing problem (~18 min)
 #
@@ -138,6 +116,7 @@ for _step, _word in enumerate(_sentence, start=1):
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dependency_table_direct", "points": 1}
 """directly_needs: each step reads only the hidden state of the step just before it."""
 import numbers
+import numpy as np
 assert isinstance(directly_needs, dict), f"directly_needs must be a dict {{step: step it reads}}, got {type(directly_needs).__name__}"
 assert set(directly_needs) == set(range(1, 13)), f"directly_needs needs the int keys 1..12 (one per word), got the keys {list(directly_needs)}"
 assert directly_needs[1] is None, f"'The' (step 1) needs no earlier hidden state: expected None, got {directly_needs[1]!r}"
@@ -163,6 +142,7 @@ for _s in range(3, 13):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_passed_before_assignments", "points": 1}
 """Can an RNN process 'passed' (step 10) before 'assignments' (step 9)?"""
+import numpy as np
 assert isinstance(passed_before_assignments, (bool, np.bool_)), f"answer True or False, got {passed_before_assignments!r}"
 ### BEGIN HIDDEN TESTS
 assert not passed_before_assignments, "h_10 ('passed') is computed from h_9 ('assignments'): it has to wait"
@@ -192,6 +172,7 @@ gpus_attention = 12
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_gpus_rnn", "points": 1}
 """How many of the 12 GPUs can work at the same time on the RNN's hidden states?"""
+import numpy as np
 assert isinstance(gpus_rnn, (int, float, np.number)) and gpus_rnn == int(gpus_rnn) and 1 <= gpus_rnn <= 12, \
     f"gpus_rnn must be a whole number between 1 and 12, got {gpus_rnn!r}"
 ### BEGIN HIDDEN TESTS
@@ -200,6 +181,7 @@ assert gpus_rnn == 1, f"h_k needs h_(k-1): the 12 steps run one after another, s
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_gpus_attention", "points": 1}
 """How many of the 12 GPUs can work at the same time on one self-attention layer?"""
+import numpy as np
 assert isinstance(gpus_attention, (int, float, np.number)) and gpus_attention == int(gpus_attention) and 1 <= gpus_attention <= 12, \
     f"gpus_attention must be a whole number between 1 and 12, got {gpus_attention!r}"
 ### BEGIN HIDDEN TESTS
@@ -262,6 +244,7 @@ print(rnn_step(_rng.normal(size=(2, 3)), np.zeros((2, 4)), _rng.normal(size=(3, 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_shape", "points": 1}
 """rnn_step returns one hidden state per sequence: shape (..., d_h)."""
+import numpy as np
 _rng = np.random.default_rng(1)
 _W_xh, _W_hh, _b = _rng.normal(size=(3, 4)), _rng.normal(size=(4, 4)), _rng.normal(size=4)
 _h = rnn_step(_rng.normal(size=(5, 3)), _rng.normal(size=(5, 4)), _W_xh, _W_hh, _b)
@@ -280,6 +263,7 @@ for _lead, _din, _dh in [((2, 3), 5, 7), ((6,), 1, 2), ((), 8, 3)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_recurrent_orientation", "points": 1}
 """The recurrent weights multiply on the right: h_prev @ W_hh, not W_hh @ h_prev."""
+import numpy as np
 _W_hh = np.array([[0.0, 0.5], [0.0, 0.0]])  # h_prev @ W_hh moves h_prev[0] into component 1
 _h = np.asarray(rnn_step(np.zeros(2), np.array([1.0, 0.0]), np.zeros((2, 2)), _W_hh, np.zeros(2)))
 assert np.allclose(_h, [0.0, np.tanh(0.5)]), (f"h_prev @ W_hh = [1, 0] @ W_hh = [0, 0.5], so h_t = tanh([0, 0.5]) = [0, 0.4621], got {_h}"
@@ -295,6 +279,8 @@ for _lead, _dh in [((3,), 4), ((2, 5), 6)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_bias_and_tanh", "points": 1}
 """rnn_step adds the bias and squashes with tanh."""
+import warnings
+import numpy as np
 _h = np.asarray(rnn_step(np.array([1.0]), np.array([0.5]), np.array([[2.0]]), np.array([[1.0]]), np.array([-1.0])))
 _hint = {2.5: " (did you forget the bias?)", 1.5: " (did you forget the tanh?)"}
 _key = next((k for k in _hint if np.allclose(_h, np.tanh(k)) or np.allclose(_h, k)), None)
@@ -315,6 +301,8 @@ for _scale, _dtype in [(100, np.float64), (1000, np.float64), (100, np.float32)]
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_step_matches_torch", "points": 1}
 """rnn_step matches one step of torch.nn.RNN loaded with the same weights, for any batch shape."""
+import numpy as np
+import torch
 _rng = np.random.default_rng(4)
 _X, _H = _rng.normal(size=(3, 2)), _rng.normal(size=(3, 4))
 _W_xh, _W_hh, _b = _rng.normal(size=(2, 4)), _rng.normal(size=(4, 4)), _rng.normal(size=4)
@@ -399,6 +387,31 @@ assert np.abs(H_demo - H_torch.numpy()).max() < 1e-12, f"the comment says rnn_fo
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_shape", "points": 1}
 """rnn_forward returns every hidden state h_1..h_T: an np.ndarray of shape (..., T, d_h)."""
+import warnings
+import numpy as np
+
+
+def _rnn_step_problem():
+    """None if your rnn_step (Exercise 3) passes three quick checks, else what is wrong with it.
+
+    Defined here, used by this test and the next three, to tell you when a failure comes from Exercise 3.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            h = np.asarray(rnn_step(np.array([1.0]), np.array([0.5]), np.array([[2.0]]), np.array([[1.0]]), np.array([-1.0])), dtype=float)
+            if not np.allclose(h, [np.tanh(1.5)]):
+                return f"gives {h} for its docstring example instead of [0.9051]"
+            h = np.asarray(rnn_step(np.zeros(2), np.array([1.0, 0.0]), np.zeros((2, 2)), np.array([[0.0, 0.5], [0.0, 0.0]]), np.zeros(2)), dtype=float)
+            if not np.allclose(h, [0.0, np.tanh(0.5)]):
+                return "does not compute h_prev @ W_hh (see test_rnn_step_recurrent_orientation)"
+            if np.shape(rnn_step(np.ones((2, 3)), np.ones((2, 4)), np.ones((3, 4)), np.eye(4), np.zeros(4))) != (2, 4):
+                return "gives the wrong shape for a batch (see test_rnn_step_shape)"
+    except Exception as exc:
+        return f"raises {type(exc).__name__}: {exc}"
+    return None
+
+
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 _rng = np.random.default_rng(5)
 try:
@@ -421,6 +434,7 @@ for _lead, _T, _din, _dh in [((), 6, 2, 3), ((3, 2), 4, 5, 7), ((1,), 1, 4, 2)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_first_state", "points": 1}
 """The first output is h_1 = rnn_step(x_1, h0): the given h0 is used, and not returned."""
+import numpy as np
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(6)
@@ -435,6 +449,7 @@ assert np.allclose(_H[:, 0], _h1), ("H[..., 0, :] must be h_1 = rnn_step(X[..., 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_is_causal", "points": 1}
 """h_t depends on x_1..x_t only; changing the first input changes the later states."""
+import numpy as np
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 _rng = np.random.default_rng(7)
 _X, _h0 = _rng.normal(size=(2, 8, 3)), np.zeros((2, 4))
@@ -452,6 +467,8 @@ assert not np.allclose(_H[:, -1], _H3[:, -1]), "changing x_1 did not change h_8:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_matches_torch", "points": 1}
 """rnn_forward runs the whole recurrence: it matches torch.nn.RNN with the same weights (or, if your rnn_step is wrong, the recurrence of your rnn_step)."""
+import numpy as np
+import torch
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(8)
@@ -695,6 +712,7 @@ print(hidden_grad_norms(_R, np.zeros((4, 2))))  # [0.1768 0.3536 0.7071 1.4142]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norms_shape_and_last", "points": 1}
 """One norm per step, as a float np.ndarray; the last one is ||d h_T / d h_T||_F = ||I||_F = sqrt(d_h)."""
+import numpy as np
 _rng = np.random.default_rng(9)
 _raw = hidden_grad_norms(_rng.normal(size=(3, 3)) / 2, _rng.normal(size=(6, 3)))
 assert isinstance(_raw, np.ndarray) and _raw.dtype == np.float64, \
@@ -715,6 +733,7 @@ for _T, _dh in [(1, 4), (5, 2), (9, 6)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norms_linear_regime", "points": 1}
 """With zero inputs and W_hh = rho * orthogonal, the norm shrinks or grows like rho ** (T - t)."""
+import numpy as np
 _R = 0.5 * np.array([[0.0, -1.0], [1.0, 0.0]])  # a rotation scaled by 0.5
 _g = np.asarray(hidden_grad_norms(_R, np.zeros((4, 2))), dtype=float)
 _expected = np.sqrt(2) * 0.5 ** np.array([3, 2, 1, 0])
@@ -737,6 +756,9 @@ assert np.allclose(_g, _ref, rtol=1e-4, atol=0), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norms_match_reference", "points": 1}
 """hidden_grad_norms gives the true Jacobian norms with inputs (tanh saturation included)."""
+import warnings
+import numpy as np
+import torch
 _w, _x = 0.8, np.array([[0.5], [-0.3]])  # d_h = 1, T = 2
 _h2 = np.tanh(_x[1, 0] + 0.8 * np.tanh(_x[0, 0]))
 _g = np.asarray(hidden_grad_norms(np.array([[_w]]), _x), dtype=float)
@@ -905,6 +927,7 @@ print("RNN:", rnn_path_length(1, 100), "steps;  attention:", attention_path_leng
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_path_length_word1_to_word100", "points": 1}
 """In an RNN, word 1 reaches word 100 after 99 recurrent steps."""
 import numbers
+import numpy as np
 _p = rnn_path_length(1, 100)
 assert _p == 99, f"h_1 -> h_2 -> ... -> h_100 is 99 transitions, got {_p}" + (" (count steps, not states)" if _p == 100 else "")
 assert isinstance(_p, numbers.Integral) and not isinstance(_p, (bool, np.bool_)), f"return an int, got {_p!r} ({type(_p).__name__})"
@@ -925,6 +948,7 @@ for _i, _j in [(10, 3), (511, 0), (7, 7), (0, 0), (4000, 17)]:
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_attention_path_length_word1_to_word100", "points": 1}
 """In self-attention, word 1 reaches word 100 in one step."""
 import numbers
+import numpy as np
 _p = attention_path_length(1, 100)
 assert _p == 1, f"attention connects word 1 and word 100 directly: expected 1, got {_p}"
 assert isinstance(_p, numbers.Integral) and not isinstance(_p, (bool, np.bool_)), f"return an int, got {_p!r} ({type(_p).__name__})"
@@ -1056,6 +1080,7 @@ quiz_rnn_steps_100 = 100
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_rnn_steps_100", "points": 1}
 """Question 1: sequential steps of an RNN over 100 tokens."""
 import numbers
+import numpy as np
 assert isinstance(quiz_rnn_steps_100, numbers.Real) and not isinstance(quiz_rnn_steps_100, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_rnn_steps_100!r}"
 assert 0 <= quiz_rnn_steps_100 <= 1000000, f"a number of steps is a count between 0 and 1,000,000, got {quiz_rnn_steps_100!r}"
@@ -1097,6 +1122,7 @@ quiz_clipping_fixes_vanishing = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_clipping_fixes_vanishing", "points": 1}
 """Question 3: what gradient clipping fixes."""
+import numpy as np
 assert isinstance(quiz_clipping_fixes_vanishing, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_clipping_fixes_vanishing!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_clipping_fixes_vanishing) is False, "False: clipping rescales gradients that are too LARGE, so it tames exploding gradients; vanishing gradients need other fixes (LSTM gates, residual paths, attention's short paths)"
@@ -1137,6 +1163,7 @@ quiz_attention_less_work = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_attention_less_work", "points": 1}
 """Question 5: whether self-attention always does less work than an RNN."""
+import numpy as np
 assert isinstance(quiz_attention_less_work, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_attention_less_work!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_attention_less_work) is False, "False: per layer self-attention costs O(n^2 d), a recurrent layer O(n d^2): attention does MORE work when n > d (Vaswani et al. 2017, Table 1); its gains are parallelism and short paths"

@@ -39,7 +39,6 @@
 # **True = may attend**.
 
 # %% nbgrader={"locked": true, "grade_id": "setup"}
-import numbers
 import warnings
 
 import matplotlib.pyplot as plt
@@ -47,36 +46,6 @@ import numpy as np
 
 np.set_printoptions(precision=3, suppress=True)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-
-
-def _fix_first(*names):
-    """Used by the test cells: names each earlier function in `names` that gets its own example wrong."""
-    def softmax_ok():
-        p = softmax(np.array([[0.0, np.log(3.0), -np.inf], [1000.0, 1001.0, 1002.0]]))
-        return (isinstance(p, np.ndarray) and np.allclose(p[0], [0.25, 0.75, 0.0])
-                and np.allclose(p[1], softmax(np.array([0.0, 1.0, 2.0]))))
-
-    def attention_scores_ok():
-        s = attention_scores(np.ones((2, 1, 2)), np.array([[[1.0, 1.0], [1.0, -1.0]]] * 2))
-        return isinstance(s, np.ndarray) and s.shape == (2, 1, 2) and np.allclose(s, [[[np.sqrt(2.0), 0.0]]] * 2)
-
-    checks = {"softmax": ("Exercise 3", softmax_ok), "attention_scores": ("Exercise 5", attention_scores_ok)}
-    wrong = []
-    for name in names:
-        exercise, check = checks[name]
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                ok = bool(check())
-        except Exception:
-            ok = False
-        if not ok:
-            wrong.append(f"your {name} ({exercise})")
-    if not wrong:
-        return ""
-    return (" -- note: this test uses " + " and ".join(wrong) + ", which fails a quick check of its own contract"
-            " (a NumPy array with the right values on a small example): fix that exercise first")
-
 
 # %% [markdown]
 # ## 1. The direct-connection idea (~10 min)
@@ -122,6 +91,7 @@ for n in (3, 12, 100, 1000):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_n_connections_the_cat_sat", "points": 1}
 """n_connections counts self-connections too: 'The cat sat' has 9."""
+import numpy as np
 got = n_connections(3)
 assert not isinstance(got, (bool, np.bool_)) and (
     isinstance(got, int) or (isinstance(got, np.integer) and np.iinfo(type(got)).bits >= 64)), (
@@ -167,6 +137,8 @@ sat_relevance = {"The": 0.1, "cat": 0.6, "sat": 0.3}
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sat_relevance_is_a_distribution", "points": 1}
 """The relevance weights for 'sat' cover the three words, are non-negative and sum to 1."""
+import numbers
+import numpy as np
 assert isinstance(sat_relevance, dict) and set(sat_relevance) == {"The", "cat", "sat"}, \
     f'give one weight per word, {{"The": ..., "cat": ..., "sat": ...}}, got {sat_relevance!r}'
 assert all(isinstance(_v, numbers.Real) and not isinstance(_v, (bool, np.bool_)) for _v in sat_relevance.values()), \
@@ -219,6 +191,7 @@ assert np.allclose(*softmax([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])), "the 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_rows_sum_to_one", "points": 1}
 """softmax gives non-negative rows that sum to 1 and matches the definition on small inputs."""
+import numpy as np
 _x = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
 _p = softmax(_x)
 assert isinstance(_p, np.ndarray), f"softmax must return a NumPy array, got {type(_p).__name__}"
@@ -235,6 +208,8 @@ assert isinstance(_p, np.ndarray) and np.allclose(_p, _direct), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_is_stable", "points": 1}
 """softmax does not overflow: huge inputs give the same result as shifted small ones."""
+import warnings
+import numpy as np
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     _big = softmax(np.array([1000.0, 1001.0, 1002.0]))
@@ -248,6 +223,7 @@ assert np.all(np.isfinite(_neg)) and np.isclose(np.sum(_neg), 1.0), f"softmax of
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_respects_axis", "points": 1}
 """softmax normalises along the axis it is given, for any number of dimensions."""
+import numpy as np
 _x = np.arange(24, dtype=float).reshape(2, 3, 4) / 7.0
 _p0 = softmax(_x, axis=0)
 assert np.allclose(np.sum(_p0, axis=0), 1.0), f"softmax(x, axis=0) must sum to 1 along axis 0, got {np.sum(_p0, axis=0)}"
@@ -265,6 +241,8 @@ assert np.allclose(_p, softmax(_x, axis=-1)), "the default axis must be the last
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_softmax_handles_minus_infinity", "points": 1}
 """-inf scores (masked positions) get exactly zero weight; the other weights still sum to 1."""
+import warnings
+import numpy as np
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     _p = softmax(np.array([[0.0, -np.inf, np.log(3.0)], [-np.inf, 5.0, -np.inf]]))
@@ -324,6 +302,7 @@ assert (Q_.shape, K_.shape, V_.shape) == ((2, 5, 4), (2, 5, 4), (2, 5, 3)), f"co
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_project_qkv_shapes", "points": 1}
 """project_qkv returns Q, K, V with the shapes of the contract."""
+import numpy as np
 _rng = np.random.default_rng(1)
 _Q, _K, _V = project_qkv(_rng.normal(size=(5, 8)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 4)), _rng.normal(size=(8, 3)))
 _types = [type(a).__name__ for a in (_Q, _K, _V)]
@@ -335,6 +314,7 @@ assert _shapes == ((5, 4), (5, 4), (5, 3)), f"expected shapes ((5, 4), (5, 4), (
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_project_qkv_values", "points": 1}
 """project_qkv multiplies the weights on the right (X @ W), also with batch dimensions."""
+import numpy as np
 _X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 _Wq = np.array([[1.0, 2.0], [3.0, 4.0]])
 _Q, _, _ = project_qkv(_X, _Wq, _Wq, _Wq)
@@ -410,6 +390,7 @@ assert np.allclose(attention_scores(np.array([[1.0, 1.0]]), np.array([[1.0, 1.0]
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_shape", "points": 1}
 """attention_scores has one row per query and one column per key: (T_q, T_k)."""
+import numpy as np
 _rng = np.random.default_rng(3)
 _S = attention_scores(_rng.normal(size=(3, 8)), _rng.normal(size=(5, 8)))
 assert isinstance(_S, np.ndarray), f"attention_scores must return a NumPy array, got {type(_S).__name__}"
@@ -418,6 +399,7 @@ assert np.shape(_S) == (3, 5), f"3 queries and 5 keys should give scores of shap
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_are_scaled", "points": 1}
 """attention_scores divides the dot products by sqrt(d_k)."""
+import numpy as np
 _Q = np.array([[1.0, 1.0, 1.0, 1.0]])
 _K = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, -1.0, 0.0, 0.0]])
 _S = np.asarray(attention_scores(_Q, _K))
@@ -427,6 +409,7 @@ assert np.allclose(_S, [[2.0, 0.0]]), (f"q.k = 4 and d_k = 4, so the scaled scor
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scores_batched", "points": 1}
 """attention_scores works with batch dimensions (transpose only the last two axes)."""
+import numpy as np
 _rng = np.random.default_rng(4)
 _S = attention_scores(_rng.normal(size=(2, 3, 8)), _rng.normal(size=(2, 5, 8)))
 assert np.shape(_S) == (2, 3, 5), f"batch of 2, 3 queries, 5 keys: expected shape (2, 3, 5), got {np.shape(_S)}"
@@ -500,6 +483,39 @@ assert np.allclose(_w, [[1.0, 0.0], [0.33, 0.67]], atol=0.005), f"comment says [
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_shapes_and_rows", "points": 1}
 """Attention returns (output (T_q, d_v), weights (T_q, T_k)) and every weight row sums to 1."""
+import warnings
+import numpy as np
+
+
+def _fix_first(*names):
+    """Names each earlier function in `names` that gets its own example wrong (defined here, used by the tests of Exercise 6)."""
+    def softmax_ok():
+        p = softmax(np.array([[0.0, np.log(3.0), -np.inf], [1000.0, 1001.0, 1002.0]]))
+        return (isinstance(p, np.ndarray) and np.allclose(p[0], [0.25, 0.75, 0.0])
+                and np.allclose(p[1], softmax(np.array([0.0, 1.0, 2.0]))))
+
+    def attention_scores_ok():
+        s = attention_scores(np.ones((2, 1, 2)), np.array([[[1.0, 1.0], [1.0, -1.0]]] * 2))
+        return isinstance(s, np.ndarray) and s.shape == (2, 1, 2) and np.allclose(s, [[[np.sqrt(2.0), 0.0]]] * 2)
+
+    checks = {"softmax": ("Exercise 3", softmax_ok), "attention_scores": ("Exercise 5", attention_scores_ok)}
+    wrong = []
+    for name in names:
+        exercise, check = checks[name]
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                ok = bool(check())
+        except Exception:
+            ok = False
+        if not ok:
+            wrong.append(f"your {name} ({exercise})")
+    if not wrong:
+        return ""
+    return (" -- note: this test uses " + " and ".join(wrong) + ", which fails a quick check of its own contract"
+            " (a NumPy array with the right values on a small example): fix that exercise first")
+
+
 _rng = np.random.default_rng(5)
 _out, _w = scaled_dot_product_attention(_rng.normal(size=(3, 4)), _rng.normal(size=(5, 4)), _rng.normal(size=(5, 2)))
 assert isinstance(_out, np.ndarray) and isinstance(_w, np.ndarray), \
@@ -512,6 +528,8 @@ assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_matches_pytorch", "points": 1}
 """Attention without a mask matches PyTorch's F.scaled_dot_product_attention."""
+import warnings
+import numpy as np
 _Q = np.array([[1.0, 0.0], [0.0, 1.0]])
 _V = np.array([[1.0, 2.0], [3.0, 4.0]])
 _out, _ = scaled_dot_product_attention(_Q, _Q, _V)
@@ -542,6 +560,7 @@ assert np.all(np.isfinite(_w)) and np.allclose(np.sum(_w, -1), 1), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_causal_ignores_the_future", "points": 1}
 """With a causal mask, changing future keys and values leaves earlier outputs unchanged."""
+import numpy as np
 _rng = np.random.default_rng(7)
 _Q, _K, _V = _rng.normal(size=(6, 4)), _rng.normal(size=(6, 4)), _rng.normal(size=(6, 3))
 _causal = np.tril(np.ones((6, 6), dtype=bool))
@@ -555,6 +574,8 @@ assert np.allclose(np.triu(_w, 1), 0.0), f"weights above the diagonal must be 0 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_mask_matches_pytorch", "points": 1}
 """Masked attention (padding and causal, broadcast over batches) matches PyTorch."""
+import warnings
+import numpy as np
 _pad = np.array([[True, True, False]])  # (1, T_k): the last key is padding
 _out, _w = scaled_dot_product_attention(np.eye(3), np.eye(3), np.eye(3), mask=_pad)
 assert np.allclose(_w[:, 2], 0.0) and np.allclose(_w.sum(-1), 1.0), \
@@ -596,6 +617,8 @@ assert np.allclose(_w, np.where(_m, 1 / 3, 0.0)) and np.allclose(_out, _ref, ato
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_fully_masked_row_is_zero", "points": 1}
 """A query that may attend to nothing gets zero weights and a zero output, not nan."""
+import warnings
+import numpy as np
 _mask = np.array([[True, True], [False, False]])
 with warnings.catch_warnings():
     warnings.simplefilter("error")  # no RuntimeWarning either
@@ -650,9 +673,12 @@ print("output  (code):\n", _out)
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_scores", "points": 1}
 """Your hand-computed scaled scores are right (to 2 decimals)."""
+import numpy as np
 assert np.shape(hand_scores) == (2, 2), f"hand_scores must be a 2 x 2 nested list of numbers, got {hand_scores!r}"
 ### BEGIN HIDDEN TESTS
-_ref = Q_hand @ K_hand.T / 2.0
+_Q_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]])  # the given matrices, as above
+_K_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+_ref = _Q_hand @ _K_hand.T / 2.0
 _mine = np.asarray(hand_scores, dtype=float)
 assert np.allclose(_mine, _ref, atol=0.011), (
     "hand_scores are not Q K^T / sqrt(d_k) with d_k = 4"
@@ -662,10 +688,13 @@ assert np.allclose(_mine, _ref, atol=0.011), (
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_weights", "points": 1}
 """Your hand-computed attention weights are the row-wise softmax of your scores (to 2 decimals)."""
+import numpy as np
 assert np.shape(hand_weights) == (2, 2), f"hand_weights must be a 2 x 2 nested list of numbers, got {hand_weights!r}"
 assert np.allclose(np.sum(hand_weights, axis=-1), 1.0, atol=0.011), f"each row of weights must sum to 1, got {np.sum(hand_weights, axis=-1)}"
 ### BEGIN HIDDEN TESTS
-_s = Q_hand @ K_hand.T / 2.0
+_Q_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]])  # the given matrices, as above
+_K_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+_s = _Q_hand @ _K_hand.T / 2.0
 _ref = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True)
 _mine = np.asarray(hand_weights, dtype=float)
 try:  # credit for weights that are right given the student's own scores
@@ -682,18 +711,22 @@ assert np.allclose(_mine, _ref, atol=0.011) or (_own_ok and np.allclose(_mine, _
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_hand_output", "points": 1}
 """Your hand-computed output is your weights times V (to 2 decimals)."""
+import numpy as np
 assert np.shape(hand_output) == (2, 2), f"hand_output must be a 2 x 2 nested list of numbers, got {hand_output!r}"
 ### BEGIN HIDDEN TESTS
-_s = Q_hand @ K_hand.T / 2.0
+_Q_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]])  # the given matrices, as above
+_K_hand = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+_V_hand = np.array([[1.0, 2.0], [3.0, 0.0]])
+_s = _Q_hand @ _K_hand.T / 2.0
 _ref_w = np.exp(_s) / np.exp(_s).sum(-1, keepdims=True)
 _mine = np.asarray(hand_output, dtype=float)
 try:  # credit for an output that is right given the student's own weights
     _own_w = np.asarray(hand_weights, dtype=float)
-    _own = _own_w @ V_hand
+    _own = _own_w @ _V_hand
     _own_ok, _weights_ok = _own.shape == (2, 2), np.allclose(_own_w, _ref_w, atol=0.011)
 except (TypeError, ValueError):
     _own_ok = _weights_ok = False
-assert np.allclose(_mine, _ref_w @ V_hand, atol=0.011) or (_own_ok and np.allclose(_mine, _own, atol=0.03)), (
+assert np.allclose(_mine, _ref_w @ _V_hand, atol=0.011) or (_own_ok and np.allclose(_mine, _own, atol=0.03)), (
     "hand_output is not hand_weights @ V: row i is the sum over j of weight[i, j] * (row j of V)"
     + ("" if _weights_ok else "; your hand_weights are wrong too: fix them first (see test_hand_weights)"))
 ### END HIDDEN TESTS
@@ -761,6 +794,7 @@ assert all(0.2 < t < 0.4 for t in mean_largest_weight[True]), f"plot says the sc
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dot_product_variance_grows_with_d_k", "points": 1}
 """The measured variance of q.k is close to d_k (within 10%)."""
+import numpy as np
 _v = dot_product_variance(16)
 assert isinstance(_v, float), f"return a float (float(...) or np.float64), got {_v!r} of type {type(_v).__name__}"
 assert abs(_v - 16) < 1.6, f"Var(q.k) for d_k = 16 should be close to 16, got {_v}"
@@ -972,6 +1006,7 @@ quiz_scale_divisor = 8
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_scale_divisor", "points": 1}
 """Question 2: the divisor of the scores when d_k = 64."""
 import numbers
+import numpy as np
 assert isinstance(quiz_scale_divisor, numbers.Real) and not isinstance(quiz_scale_divisor, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_scale_divisor!r}"
 assert 0 <= quiz_scale_divisor <= 1000000, f"the divisor is a positive number, got {quiz_scale_divisor!r}"
@@ -1036,6 +1071,7 @@ quiz_softmax_shift = True
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_softmax_shift", "points": 1}
 """Question 5: softmax is unchanged by subtracting the maximum."""
+import numpy as np
 assert isinstance(quiz_softmax_shift, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_softmax_shift!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_softmax_shift) is True, "True: e^(x_i - c) / sum_j e^(x_j - c) = e^(x_i) / sum_j e^(x_j) for any constant c"
