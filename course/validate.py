@@ -18,6 +18,8 @@ import nbformat
 from . import democlass
 from .cells import names as cell_names
 from .common import ROOT, check_parts
+from .readable import accessibility
+from .robust import robustness
 
 HELP = "check lessons: structure, no leaks, demo class grades as promised (in a temp course)"
 POINTS_IN_HEADING = re.compile(r"^#+ .*\((\d+(?:\.\d+)?) points?[,)]", re.M)
@@ -262,7 +264,8 @@ def validate(tmp: Path, parts, sandbox=True, jobs=2, log=print) -> dict:
     for part in parts:
         source_nb = nbformat.read(course / "source" / part / f"{part}.ipynb", as_version=4)
         release_nb = nbformat.read(course / "release" / part / f"{part}.ipynb", as_version=4)
-        problems[part] = lint(source_nb) + leaks(source_nb, release_nb) + student_view(source_nb, release_nb)
+        problems[part] = (lint(source_nb) + leaks(source_nb, release_nb) + student_view(source_nb, release_nb)
+                          + accessibility(source_nb, course / "source" / part) + robustness(source_nb))
     outcomes = grade_class(course, parts, list(democlass.STUDENTS), jobs=jobs, sandbox=sandbox, log=log)
     for o in outcomes:
         source_nb = nbformat.read(course / "source" / o.assignment / f"{o.assignment}.ipynb", as_version=4)

@@ -226,3 +226,96 @@ def test_time_estimates_must_add_up(change, needle):
     bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(md.replace(*change))])
     problems = time_problems(bad)
     assert any(needle in p for p in problems), problems
+
+
+# ---- pictures and headings a student can read (course/readable.py)
+
+def _md(text):
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def _code(text, **nbgrader):
+    return nbformat.v4.new_code_cell(text, metadata={"nbgrader": nbgrader} if nbgrader else {})
+
+
+PLOT = ('fig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\n'
+        'ax.set(title="Loss falls", xlabel="step", ylabel="loss")\nplt.show()')
+CAPTION = "**Figure.** The loss falls from 3 to 4 over two steps of training."
+
+
+def readable_notebook(*cells):
+    return nbformat.v4.new_notebook(cells=[_md("# Title\n\n## Section (~5 min)")] + list(cells))
+
+
+def test_a_readable_notebook_has_no_accessibility_problem(tmp_path):
+    """Title, sections in order, a labelled plot with a caption, an image with alt text: nothing to report."""
+    from course.readable import accessibility
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "rnn.svg").write_text("<svg/>")
+    nb = readable_notebook(_code(PLOT), _md(CAPTION), _md("### Sub\n![An RNN unrolled over five steps, one weight matrix shared](figures/rnn.svg)"),
+                           _code('ax.imshow(w, cmap="viridis")\nax.set_axis_off()\nax.set_title("weights")'), _md(CAPTION))
+    assert accessibility(nb, tmp_path) == []
+
+
+@pytest.mark.parametrize("change, needle", [
+    (lambda cells: cells.pop(1), "caption"),                                          # figure without alt text
+    (lambda cells: cells.__setitem__(1, _md("**Figure.** A plot.")), "caption"),      # alt text of two words
+    (lambda cells: cells.__setitem__(2, _md("#### Sub")), "skips from level 2 to 4"),  # skipped heading level
+    (lambda cells: cells.__setitem__(2, _md("# Another title")), "second `# ` title"),
+    (lambda cells: cells.__setitem__(2, _md("![rnn](figures/rnn.svg)")), "no alt text"),
+    (lambda cells: cells.__setitem__(2, _md('<img src="figures/rnn.svg">')), "no alt text"),
+    (lambda cells: cells.__setitem__(2, _md("![An RNN unrolled over five steps of time](figures/gone.svg)")), "is not in"),
+    (lambda cells: cells.__setitem__(0, _code(PLOT.replace('title="Loss falls", ', ""))), "no title"),
+    (lambda cells: cells.__setitem__(0, _code(PLOT.replace('ylabel="loss"', 'ylim=(0, 5)'))), "y axis has no label"),
+    (lambda cells: cells.__setitem__(0, _code(PLOT + '\nax.imshow(w, cmap="jet")')), "colour map 'jet'"),
+    (lambda cells: cells.__setitem__(0, _code(PLOT + "\nax.imshow(w, cmap=plt.cm.rainbow)")), "cm.rainbow"),
+])
+def test_an_unreadable_picture_or_outline_is_reported(tmp_path, change, needle):
+    """A figure without caption, a skipped heading level, an image without alt text, a bad colour map ... are named."""
+    from course.readable import accessibility
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "rnn.svg").write_text("<svg/>")
+    cells = [_code(PLOT), _md(CAPTION), _md("### Sub\n![An RNN unrolled over five steps, one weight matrix shared](figures/rnn.svg)")]
+    change(cells)
+    problems = accessibility(readable_notebook(*cells), tmp_path)
+    assert any(needle in p for p in problems), f"expected a problem mentioning {needle!r}, got {problems}"
+
+
+def test_a_plotting_helper_counts_where_it_is_called():
+    """A cell that calls a drawing function needs a caption; the function itself needs title and labels."""
+    from course.readable import accessibility
+
+    helper = _code("def show_weights(w):\n    fig, ax = plt.subplots()\n    ax.imshow(w)\n    plt.show()", locked=True, grade_id="setup")
+    problems = accessibility(readable_notebook(helper, _code("show_weights(w)")))
+    assert any("show_weights(): the figure has no title" in p for p in problems), problems
+    assert any("draws a figure but the next cell is no" in p for p in problems), problems
+
+
+# ---- the environment check cell and CoCalc robustness (course/robust.py)
+
+def _environment_nb(pins_text, *more):
+    from course.robust import ENVIRONMENT_CELL
+
+    cell = _code(ENVIRONMENT_CELL.replace("{pins}", pins_text), locked=True, grade_id="environment")
+    return nbformat.v4.new_notebook(cells=[_md("# T"), cell, _code("import numpy as np\nimport matplotlib.pyplot as plt"), *more])
+
+
+def test_the_environment_check_names_the_pins_of_what_the_notebook_imports():
+    """The right cell with requirements.txt's numpy and matplotlib pins passes; a stale pin or a missing package does not."""
+    from course.robust import environment_problems, pins
+
+    p = pins()
+    good = f'{{"numpy": "{p["numpy"]}", "matplotlib": "{p["matplotlib"]}"}}'
+    assert environment_problems(_environment_nb(good)) == []
+    stale = environment_problems(_environment_nb(good.replace(p["numpy"], "1.26.4")))
+    assert stale and "expected the pins" in stale[0], stale
+    missing = environment_problems(_environment_nb(good, _code("import torch")))
+    assert missing and "'torch'" in missing[0], missing
+    edited = _environment_nb(good)
+    edited.cells[1].source = edited.cells[1].source.replace("Environment OK.", "OK")
+    assert "differs from course/robust.py" in environment_problems(edited)[0]
+    moved = _environment_nb(good)
+    moved.cells.insert(1, _code("x = 1"))
+    assert "first code cell is not the environment check" in environment_problems(moved)[0]

@@ -9,6 +9,8 @@ import pytest
 from course import democlass
 from course.build import lesson_to_notebook, notebook_text, write_release, write_source
 from course.common import ROOT, parts
+from course.readable import accessibility
+from course.robust import robustness
 from course.validate import block_lines, leaks, lint, student_view
 
 from .conftest import source_nb
@@ -60,6 +62,20 @@ def test_student_meets_every_graded_name_before_its_test(part):
     """The release names every variable its tests read before they are due, never says "seed", and its times add up."""
     rel = nbformat.read(ROOT / "release" / part / f"{part}.ipynb", as_version=4)
     problems = student_view(lesson_to_notebook(part), rel)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_picture_and_heading_is_readable(part):
+    """Headings in order; every image has alt text and exists; every plot has a title, axis labels, a safe colour map and a caption."""
+    problems = accessibility(lesson_to_notebook(part), ROOT / "source" / part)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_notebook_grades_the_same_on_cocalc_and_checks_its_environment(part):
+    """No test reads a name only a locked non-test cell defines (CoCalc restores test cells only); the first cell checks the pins."""
+    problems = robustness(lesson_to_notebook(part))
     assert not problems, "\n".join(problems)
 
 
