@@ -42,6 +42,27 @@
 # `nn.Transformer*` layers use the *opposite* convention (True = blocked): to give them one of
 # our masks, pass `~mask`.
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found != pin:
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
+
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 # Given, working code from Parts 2-4 (read-only). Run this cell first.
 import math
@@ -259,6 +280,8 @@ assert max(ln_gaps.values()) < 1e-5, f"comment says the gaps to nn.LayerNorm are
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_parameters", "points": 1}
 """LayerNorm has parameters `weight` (ones) and `bias` (zeros) of shape (d_model,), like nn.LayerNorm."""
+import torch
+import torch.nn as nn
 _ln = LayerNorm(6)
 _names = sorted(n for n, _ in _ln.named_parameters())
 assert _names == ["bias", "weight"], f"LayerNorm's parameters must be exactly 'weight' and 'bias' (nn.Parameter), got {_names}"
@@ -268,6 +291,7 @@ nn.LayerNorm(6).load_state_dict(_ln.state_dict())  # raises if the names or shap
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_standardises_each_position", "points": 1}
 """Each position's features come out with mean 0 and (biased) variance 1: normalise the last axis."""
+import torch
 _x = torch.tensor([[[1.0, 2.0, 3.0, 4.0], [0.0, 10.0, 0.0, 10.0], [3.0, -1.0, 2.0, 2.0]],
                    [[5.0, -5.0, 1.0, 3.0], [2.0, 2.5, 3.5, 1.0], [0.0, 0.0, 1.0, 7.0]]])  # (B=2, T=3, d=4)
 with torch.no_grad():
@@ -280,6 +304,10 @@ assert torch.allclose(_v, torch.ones(2, 3), atol=1e-3), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_matches_torch", "points": 1}
 """LayerNorm (with trained weight and bias) matches nn.LayerNorm on small and large widths."""
+import math
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 _ln = LayerNorm(4)
 with torch.no_grad():
     _ln.weight.copy_(torch.tensor([1.0, 2.0, 3.0, 4.0]))
@@ -319,6 +347,7 @@ for _d in (16, 64):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_layernorm_eps_inside_sqrt", "points": 1}
 """A constant vector gives the bias (no nan), and eps sits inside the square root."""
+import torch
 with torch.no_grad():
     _flat = LayerNorm(3)(torch.full((1, 3), 7.0))
     _tiny = LayerNorm(2)(torch.tensor([[0.0, 2e-3]]))  # variance 1e-6, smaller than eps = 1e-5
@@ -431,6 +460,8 @@ assert n_ffn_demo == 8 * 32 + 32 + 32 * 8 + 8, f"comment says 8*32 + 32 + 32*8 +
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_layers", "points": 1}
 """FeedForward has linear1: d_model -> d_ff and linear2: d_ff -> d_model, with biases, and keeps the shape."""
+import torch
+import torch.nn as nn
 _f = FeedForward(6, 24)
 assert isinstance(_f.linear1, nn.Linear) and isinstance(_f.linear2, nn.Linear), "linear1 and linear2 must be nn.Linear layers"
 _s1, _s2 = tuple(_f.linear1.weight.shape), tuple(_f.linear2.weight.shape)
@@ -442,6 +473,7 @@ assert tuple(_y.shape) == (3, 5, 6), f"FeedForward must map (3, 5, 6) to (3, 5, 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_relu_between_linears", "points": 1}
 """FeedForward computes linear2(relu(linear1(x))): with these weights it is |x|."""
+import torch
 _f = FeedForward(1, 2)
 with torch.no_grad():
     _f.linear1.weight.copy_(torch.tensor([[1.0], [-1.0]])); _f.linear1.bias.zero_()
@@ -462,6 +494,7 @@ for _d, _dff, _lead in [(4, 16, (3,)), (6, 10, (2, 5)), (8, 32, (2, 3, 4))]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_ffn_is_position_wise", "points": 1}
 """Changing the input at one position changes the FFN's output at that position only."""
+import torch
 _f = FeedForward(6, 24)
 _g = torch.Generator().manual_seed(4)
 _x = torch.randn(2, 7, 6, generator=_g)
@@ -558,6 +591,9 @@ assert abs(grad_demo[0] - 3.606) < 1e-3 and abs(grad_demo[1] - 5.0) < 1e-5, f"co
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norm_by_hand", "points": 1}
 """input_grad_norm matches the hand computation for one linear layer, plain and residual."""
+import math
+import torch
+import torch.nn as nn
 _lin = nn.Linear(2, 2)
 with torch.no_grad():
     _lin.weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 3.0]])); _lin.bias.zero_()
@@ -569,6 +605,8 @@ assert abs(_res - 5.0) < 1e-5, f"residual: d sum(x + W x) / dx = [1 + 2, 1 + 3] 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_grad_norm_matches_autograd", "points": 1}
 """input_grad_norm is right for deep nonlinear stacks, leaves x alone, and gives the same value twice."""
+import torch
+import torch.nn as nn
 torch.manual_seed(5)
 _layers = [nn.Sequential(nn.Linear(4, 4), nn.Tanh()) for _ in range(3)]
 _x = torch.randn(5, 4)
@@ -607,6 +645,8 @@ for _residual in (False, True):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_residuals_keep_gradients_alive", "points": 1}
 """In a 30-layer tanh stack the plain gradient vanishes, the residual one does not."""
+import torch
+import torch.nn as nn
 torch.manual_seed(6)
 _layers = [nn.Sequential(nn.Linear(32, 32), nn.Tanh()) for _ in range(30)]
 _x = torch.randn(8, 32)
@@ -758,13 +798,35 @@ for nf in (False, True):
 assert torch.allclose(out_std[False], torch.ones(3), atol=1e-3), f"comment says post-norm outputs have std 1 at every position, got {out_std[False]}"
 assert (out_std[True] - 1).abs().max() > 0.05, f"comment says pre-norm outputs are not normalised, got stds {out_std[True]}"
 
-# %% nbgrader={"locked": true, "grade_id": "block_test_helpers"}
-# Given (read-only). The block tests of Exercises 5 and 7 call this first: it checks the LayerNorm
-# and FeedForward modules your block holds, so that a mistake in Exercise 2 or 3 is reported as
-# such instead of being blamed on your block.
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_block_structure", "points": 1}
+"""EncoderBlock has self_attn, ffn, norm1, norm2 of the right sizes and keeps the shape (B, T, d_model)."""
+import torch
+_blk = EncoderBlock(12, 3, 40)
+assert type(getattr(_blk, "self_attn", None)).__name__ == "MultiHeadAttention", f"self_attn must be a MultiHeadAttention, got {type(getattr(_blk, 'self_attn', None)).__name__}"
+assert isinstance(getattr(_blk, "ffn", None), FeedForward), f"ffn must be a FeedForward(d_model, d_ff), got {type(getattr(_blk, 'ffn', None)).__name__}"
+assert getattr(getattr(_blk.ffn, "linear1", None), "out_features", None) == 40, \
+    "ffn must be FeedForward(d_model, d_ff) with d_ff = 40, so ffn.linear1 maps 12 -> 40 (if your FeedForward has no nn.Linear linear1, fix Exercise 3 first)"
+for _name in ("norm1", "norm2"):
+    _n = getattr(_blk, _name, None)
+    assert tuple(getattr(_n, "weight", torch.empty(0)).shape) == (12,), \
+        f"{_name} must be a LayerNorm(d_model = 12), whose weight has shape (12,) (if your LayerNorm has no weight, fix Exercise 2 first)"
+with torch.no_grad():
+    _y = _blk(torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(7)))
+assert tuple(_y.shape) == (2, 5, 12), f"the block must map (2, 5, 12) to (2, 5, 12), got {tuple(_y.shape)}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_post_norm_matches_torch", "points": 1}
+"""Post-norm EncoderBlock = norm2(h + FFN(h)) with h = norm1(x + SA(x)); matches nn.TransformerEncoderLayer."""
 import copy
+import warnings
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
+# The block tests of Exercises 5 and 7 call this first (the later ones reuse it from here): it checks
+# the LayerNorm and FeedForward modules your block holds, so that a mistake in Exercise 2 or 3 is
+# reported as such instead of being blamed on your block.
 def check_block_parts(block, norms=("norm1", "norm2"), exact=True):
     """Fail, naming the exercise to fix, if the block's LayerNorms (`norms`) or its `ffn` are wrong.
 
@@ -809,23 +871,7 @@ def check_block_parts(block, norms=("norm1", "norm2"), exact=True):
             assert not exact or torch.allclose(got.double(), want.double(), **tol), (f"{where}, which does not match " +
                 ("nn.LayerNorm" if kind == "LayerNorm" else "linear2(relu(linear1(x)))") + f" in {dtype}: fix Exercise {exercise} first")
 
-# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_block_structure", "points": 1}
-"""EncoderBlock has self_attn, ffn, norm1, norm2 of the right sizes and keeps the shape (B, T, d_model)."""
-_blk = EncoderBlock(12, 3, 40)
-assert isinstance(getattr(_blk, "self_attn", None), MultiHeadAttention), f"self_attn must be a MultiHeadAttention, got {type(getattr(_blk, 'self_attn', None)).__name__}"
-assert isinstance(getattr(_blk, "ffn", None), FeedForward), f"ffn must be a FeedForward(d_model, d_ff), got {type(getattr(_blk, 'ffn', None)).__name__}"
-assert getattr(getattr(_blk.ffn, "linear1", None), "out_features", None) == 40, \
-    "ffn must be FeedForward(d_model, d_ff) with d_ff = 40, so ffn.linear1 maps 12 -> 40 (if your FeedForward has no nn.Linear linear1, fix Exercise 3 first)"
-for _name in ("norm1", "norm2"):
-    _n = getattr(_blk, _name, None)
-    assert tuple(getattr(_n, "weight", torch.empty(0)).shape) == (12,), \
-        f"{_name} must be a LayerNorm(d_model = 12), whose weight has shape (12,) (if your LayerNorm has no weight, fix Exercise 2 first)"
-with torch.no_grad():
-    _y = _blk(torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(7)))
-assert tuple(_y.shape) == (2, 5, 12), f"the block must map (2, 5, 12) to (2, 5, 12), got {tuple(_y.shape)}"
 
-# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_post_norm_matches_torch", "points": 1}
-"""Post-norm EncoderBlock = norm2(h + FFN(h)) with h = norm1(x + SA(x)); matches nn.TransformerEncoderLayer."""
 _blk = EncoderBlock(8, 2, 16, norm_first=False)
 check_block_parts(_blk)  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
@@ -863,6 +909,9 @@ with warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_pre_norm_matches_torch", "points": 1}
 """Pre-norm EncoderBlock = h + FFN(norm2(h)) with h = x + SA(norm1(x)); matches nn.TransformerEncoderLayer."""
+import warnings
+import torch
+import torch.nn as nn
 _blk = EncoderBlock(8, 2, 16, norm_first=True)
 check_block_parts(_blk)  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
@@ -899,6 +948,14 @@ with warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_padding_mask", "points": 1}
 """With a padding mask, real tokens ignore the padding; matches PyTorch (which wants ~mask) in both variants."""
+import warnings
+import torch
+import torch.nn as nn
+
+def _padding_mask(lengths, T):  # as the given padding_mask: (B, 1, 1, T), True = a real token
+    return (torch.arange(T)[None, :] < torch.as_tensor(lengths)[:, None])[:, None, None, :]
+
+
 check_block_parts(EncoderBlock(8, 2, 16))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 torch.manual_seed(10)
 for _nf in (False, True):
@@ -906,7 +963,7 @@ for _nf in (False, True):
     _x = torch.randn(2, 5, 8)
     _x2 = _x.clone()
     _x2[1, 3:] = 100.0  # sentence 1 has 3 real tokens: change only its padding
-    _m = padding_mask([5, 3], 5)
+    _m = _padding_mask([5, 3], 5)
     with torch.no_grad():
         _y, _y2 = _blk(_x, mask=_m), _blk(_x2, mask=_m)
     assert torch.allclose(_y[1, :3], _y2[1, :3], atol=1e-5), f"norm_first={_nf}: real tokens changed when only padding changed: pass the mask to self-attention (True = may attend)"
@@ -936,7 +993,7 @@ with warnings.catch_warnings():
                     _lengths[0] = _T
                     _real = torch.arange(_T)[None, :] < _lengths[:, None]            # (B, T)
                     _x = torch.randn(_B, _T, _d, generator=_g, dtype=_dtype)
-                    _got = _blk(_x, mask=padding_mask(_lengths, _T)).double()
+                    _got = _blk(_x, mask=_padding_mask(_lengths, _T)).double()
                     _want = _ref(_x, src_key_padding_mask=~_real).double()
                 _tol = dict(rtol=1e-4, atol=1e-5) if _dtype == torch.float32 else dict(rtol=1e-9, atol=1e-9)
                 assert torch.allclose(_got[_real], _want[_real], **_tol), f"norm_first={_nf}: with a padding mask, EncoderBlock differs from nn.TransformerEncoderLayer(src_key_padding_mask=~mask) for B={_B}, T={_T}, d_model={_d}, {_dtype}"
@@ -989,6 +1046,7 @@ print("for nn.Transformer* layers pass the inverse (True = blocked):\n", ~causal
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_causal_mask_small", "points": 1}
 """causal_mask(3) is True on and below the diagonal (each position sees itself and the past)."""
+import torch
 _m = causal_mask(3)
 assert isinstance(_m, torch.Tensor), f"causal_mask must return a torch tensor (dtype torch.bool), got {type(_m).__name__}"
 _want = torch.tensor([[True, False, False], [True, True, False], [True, True, True]])
@@ -999,6 +1057,8 @@ assert tuple(_m.shape) == (3, 3) and torch.equal(_m, _want), (f"causal_mask(3) s
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_causal_mask_any_length", "points": 1}
 """causal_mask(T) is right for any T and is the inverse of PyTorch's square subsequent mask."""
+import torch
+import torch.nn as nn
 _m = torch.as_tensor(causal_mask(1))
 assert tuple(_m.shape) == (1, 1) and bool(_m[0, 0]), f"causal_mask(1) must be [[True]], got {_m}"
 ### BEGIN HIDDEN TESTS
@@ -1072,9 +1132,10 @@ print(dec(torch.randn(2, 3, 16), torch.randn(2, 7, 16), tgt_mask=causal_mask(3))
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_block_structure", "points": 1}
 """DecoderBlock has self_attn, cross_attn, ffn, norm1..3 and maps (B, T, d) with memory (B, S, d) to (B, T, d)."""
+import torch
 _blk = DecoderBlock(12, 3, 40)
 for _name in ("self_attn", "cross_attn"):
-    assert isinstance(getattr(_blk, _name, None), MultiHeadAttention), f"{_name} must be a MultiHeadAttention"
+    assert type(getattr(_blk, _name, None)).__name__ == "MultiHeadAttention", f"{_name} must be a MultiHeadAttention"
 assert _blk.self_attn is not _blk.cross_attn, "self_attn and cross_attn must be two different modules (separate weights)"
 assert isinstance(getattr(_blk, "ffn", None), FeedForward), f"ffn must be a FeedForward(d_model, d_ff), got {type(getattr(_blk, 'ffn', None)).__name__}"
 assert getattr(getattr(_blk.ffn, "linear1", None), "out_features", None) == 40, \
@@ -1090,6 +1151,7 @@ assert tuple(_y.shape) == (2, 4, 12), f"x (2, 4, 12) with memory (2, 6, 12) must
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_causal_ignores_the_future", "points": 1}
 """With a causal tgt_mask, changing future target tokens leaves earlier outputs unchanged (both variants)."""
+import torch
 check_block_parts(DecoderBlock(8, 2, 16), ("norm1", "norm2", "norm3"), exact=False)  # position-wise LayerNorm and FFN (Exercises 2, 3)
 torch.manual_seed(12)
 _tril = torch.tril(torch.ones(6, 6, dtype=torch.bool))
@@ -1105,6 +1167,12 @@ for _nf in (False, True):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_cross_attention_reads_memory", "points": 1}
 """Cross-attention takes keys and values from the memory and respects memory_mask."""
+import torch
+
+def _padding_mask(lengths, T):  # as the given padding_mask: (B, 1, 1, T), True = a real token
+    return (torch.arange(T)[None, :] < torch.as_tensor(lengths)[:, None])[:, None, None, :]
+
+
 check_block_parts(DecoderBlock(8, 2, 16), ("norm1", "norm2", "norm3"), exact=False)  # position-wise LayerNorm and FFN (Exercises 2, 3)
 torch.manual_seed(13)
 for _nf in (False, True):
@@ -1112,7 +1180,7 @@ for _nf in (False, True):
     _x, _mem = torch.randn(2, 3, 8), torch.randn(2, 5, 8)
     _mem2 = _mem.clone()
     _mem2[:, 3:] = torch.randn(2, 2, 8) * 10  # change source positions 3 and 4
-    _mm = padding_mask([3, 3], 5)              # ... which the memory mask hides
+    _mm = _padding_mask([3, 3], 5)              # ... which the memory mask hides
     with torch.no_grad():
         _a, _b = _blk(_x, _mem), _blk(_x, _mem2)
         _c, _d = _blk(_x, _mem, memory_mask=_mm), _blk(_x, _mem2, memory_mask=_mm)
@@ -1121,6 +1189,10 @@ for _nf in (False, True):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_post_norm_matches_torch", "points": 1}
 """Post-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=False), with causal and padding masks."""
+import warnings
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 _blk = DecoderBlock(8, 2, 16, norm_first=False)
 check_block_parts(_blk, ("norm1", "norm2", "norm3"))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
@@ -1173,6 +1245,9 @@ with warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_decoder_pre_norm_matches_torch", "points": 1}
 """Pre-norm DecoderBlock matches nn.TransformerDecoderLayer(norm_first=True), with causal and padding masks."""
+import warnings
+import torch
+import torch.nn as nn
 _blk = DecoderBlock(8, 2, 16, norm_first=True)
 check_block_parts(_blk, ("norm1", "norm2", "norm3"))  # your LayerNorm and FeedForward first (Exercises 2 and 3)
 with torch.no_grad():
@@ -1300,6 +1375,7 @@ assert n_enc_demo == 2 * _n_block + 32, f"comment says 2 blocks ({_n_block} each
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_has_independent_layers", "points": 1}
 """Encoder holds num_layers separate EncoderBlocks (own weights), plus a final norm only in pre-norm."""
+import torch.nn as nn
 _enc = Encoder(3, 8, 2, 16)
 _layers = getattr(_enc, "layers", None)
 assert isinstance(_layers, nn.ModuleList), f"layers must be an nn.ModuleList, got {type(_layers).__name__} (a plain list hides the blocks' parameters from PyTorch)"
@@ -1315,9 +1391,16 @@ assert _n_pre == 3 * _per_block + 16, f"a pre-norm stack adds one final LayerNor
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_encoder_stack_matches_torch", "points": 1}
 """Encoder applies its blocks in order, each with the same mask (then the final norm in pre-norm)."""
+import warnings
+import torch
+
+def _padding_mask(lengths, T):  # as the given padding_mask: (B, 1, 1, T), True = a real token
+    return (torch.arange(T)[None, :] < torch.as_tensor(lengths)[:, None])[:, None, None, :]
+
+
 torch.manual_seed(16)
 _enc = Encoder(2, 8, 2, 16)
-_x, _m = torch.randn(2, 5, 8), padding_mask([5, 2], 5)
+_x, _m = torch.randn(2, 5, 8), _padding_mask([5, 2], 5)
 with torch.no_grad():
     assert torch.equal(_enc.layers[0](_x, mask=_m), _enc.layers[0](_x, mask=_m)), \
         "this test uses your EncoderBlock, which gives two different outputs for the same input (dropout, in it or in your FeedForward?): fix Exercise 5 (or 3) first"
@@ -1339,7 +1422,7 @@ with warnings.catch_warnings():
                 _lengths = torch.randint(1, _T + 1, (_B,), generator=_g)
                 _real = torch.arange(_T)[None, :] < _lengths[:, None]            # (B, T)
                 _x = torch.randn(_B, _T, _d, generator=_g)
-                for _mask in (padding_mask(_lengths, _T), None):
+                for _mask in (_padding_mask(_lengths, _T), None):
                     _want = _x
                     for _layer in _enc.layers:
                         _fresh = EncoderBlock(_d, _h, _dff, norm_first=_nf)
@@ -1492,6 +1575,8 @@ assert (n_tiny, n_bert_base) == (172, 109_482_240), f"comments say 172 and 109,4
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_blocks", "points": 1}
 """The blocks alone: 4(d^2 + d) + (2 d d_ff + d_ff + d) + 4d per layer, biases and LayerNorms included."""
+import warnings
+import torch.nn as nn
 import numbers
 _got = encoder_param_count(num_layers=1, d_model=4, num_heads=2, d_ff=8)
 assert isinstance(_got, numbers.Integral) and not isinstance(_got, bool), f"encoder_param_count must return an int (a count), got {type(_got).__name__} {_got!r}"
@@ -1512,6 +1597,7 @@ with warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_param_count_embeddings_and_pooler", "points": 1}
 """Each keyword adds its own part: embedding tables, embedding/final LayerNorm, pooler."""
+import torch.nn as nn
 _base = encoder_param_count(num_layers=2, d_model=4, num_heads=1, d_ff=8)
 _with = encoder_param_count(num_layers=2, d_model=4, num_heads=1, d_ff=8, vocab_size=10)
 assert _with - _base == 40, f"a token table of 10 rows of d_model = 4 adds 40 parameters, got {_with - _base}"
@@ -1603,6 +1689,7 @@ assert _counted["GPT-2 XL"] == 1_557_611_200 and round(_counted["GPT-3"] / 1e9, 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt2", "points": 1}
 """GPT-2 XL: the number of layers from the paper, and its parameter count from your encoder_param_count."""
+import warnings
 import numbers
 try:  # this test uses your encoder_param_count (Exercise 9): the size check below needs it to be right
     with warnings.catch_warnings():
@@ -1630,6 +1717,7 @@ assert gpt2_params in (_yours, 1_557_611_200), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_scale_gpt3", "points": 1}
 """GPT-3: the number of layers from the paper, and its parameter count from your encoder_param_count."""
+import warnings
 import numbers
 try:  # this test uses your encoder_param_count (Exercise 9): the size check below needs it to be right
     with warnings.catch_warnings():
@@ -1777,6 +1865,7 @@ quiz_d_ff = 2048
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_d_ff", "points": 1}
 """Question 3: the feed-forward inner size of the base transformer."""
+import numpy as np
 import numbers
 assert isinstance(quiz_d_ff, numbers.Real) and not isinstance(quiz_d_ff, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_d_ff!r}"
