@@ -42,6 +42,7 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "course.nbgrader_plugins.ShortenTracebacks",
+    "course.nbgrader_plugins.TeachingFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

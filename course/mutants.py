@@ -239,6 +239,10 @@ def add_arguments(parser):
     parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
                         help="grade without the bubblewrap sandbox (the catalogue is the course's own code)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway course folder and print its path")
+    parser.add_argument("--record", action="store_true",
+                        help="write lessons/mistakes/<part>.json: the test cells each catalogued and generic mistake "
+                             "fails (when it is the only mistake), its about and hint; student feedback names a "
+                             "student's likely mistake from these records (course/feedback.py)")
 
 
 def run(args) -> int:
@@ -262,6 +266,9 @@ def run(args) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     print_table(result)
+    if args.record:
+        for path in write_records(result):
+            print(f"recorded: {path.relative_to(LESSONS.parent) if path.is_relative_to(LESSONS.parent) else path}")
     return 0 if result.ok else 1
 
 
@@ -276,10 +283,12 @@ class Case:
     cells: dict               # solution grade_id -> whole source
     fails: list | None = None
     generic: bool = False
+    hint: str = ""
     index: int = 0            # alternatives: position among the alternatives of its cell (set number)
     verdict: str = ""         # "caught" | "survived" | "accepted" | "rejected" | "not graded"
     detail: str = ""
     submissions: list = field(default_factory=list)
+    failed: list | None = None  # mutants: every test cell it lost points in that can reach its cells (None: not graded)
 
     @property
     def slug(self) -> str:
@@ -441,7 +450,8 @@ def part_cases(part: str, source_nb, folder: Path = MUTANT_LESSONS) -> tuple[lis
             raise CourseError(f"{path}: {e['name']}: 'fails' names unknown test cells "
                               f"{sorted(set(e['fails']) - tests)}")
     generic, skipped = generic_cases(part, source_nb)
-    out_m = [Case(part, "mutant", e["name"], e.get("about", ""), dict(e["cells"]), e.get("fails")) for e in mutants]
+    out_m = [Case(part, "mutant", e["name"], e.get("about", ""), dict(e["cells"]), e.get("fails"),
+                  hint=e.get("hint", "") if isinstance(e.get("hint"), str) else "") for e in mutants]
     out_a, count = [], {}
     for e in alternatives:
         key = tuple(sorted(e["cells"]))
@@ -524,8 +534,9 @@ def reach(source_nb, variants: dict) -> dict:
 def group_mutants(cases: list[Case], deps: dict) -> list[list[Case]]:
     """Share submissions between mutants whose exercises cannot see each other's cells.
 
-    deps: part -> reach(); a mutant that promises exactly which cells fail ("fails") also needs
-    the test cells that can see it to be out of reach of every other mutant of its submission.
+    deps: part -> reach(). Every mutant also needs the test cells that can see it to be out of reach
+    of every other mutant of its submission: each test cell a mutant loses is then its own doing, so
+    the run knows exactly which test cells each mutant fails ("fails" promises, lessons/mistakes/).
     """
     def conflict(a: Case, b: Case) -> bool:
         if a.part != b.part or set(a.cells) & set(b.cells):
@@ -533,10 +544,8 @@ def group_mutants(cases: list[Case], deps: dict) -> list[list[Case]]:
         r = deps[a.part]["reach"]
         if any(y in r[x] or x in r[y] for x in a.cells for y in b.cells):
             return True
-        if a.fails or b.fails:
-            aff = deps[a.part]["affected"]
-            return bool(set().union(*(aff[x] for x in a.cells)) & set().union(*(aff[y] for y in b.cells)))
-        return False
+        aff = deps[a.part]["affected"]
+        return bool(set().union(*(aff[x] for x in a.cells)) & set().union(*(aff[y] for y in b.cells)))
 
     # most constrained first (cells whose tests reach many cells), then first fit
     order = sorted(range(len(cases)), key=lambda i: (-max(len(deps[cases[i].part]["reach"][c]) for c in cases[i].cells), i))
@@ -563,6 +572,7 @@ class Result:
     order: dict               # (part, cell) -> position in the notebook
     submissions: int = 0
     seconds: float = 0.0
+    reaches: dict = field(default_factory=dict)  # part -> reach() of its source notebook
 
     @property
     def ok(self) -> bool:
@@ -615,7 +625,7 @@ def run_cases(course: Path, parts, jobs=2, sandbox=True, group=True, log=print,
                 extra = [n for n in names if n != m["grade_id"]]
                 labels[(part, m["grade_id"])] = m["grade_id"] + (f" ({', '.join(extra)})" if extra else "")
                 order[(part, m["grade_id"])] = i
-    result = Result(parts, cases, skipped, labels, order)
+    result = Result(parts, cases, skipped, labels, order, reaches=reaches)
 
     def grade(batches):
         """batches: [(student, part, cells, [cases])]; grades them all at once."""
@@ -690,6 +700,9 @@ def judge(case: Case, o, tests: dict, student: str, affected: dict | None = None
                 f"lost points in {', '.join(mine_lost or sorted(lost)) or 'no test cell'}"
         return
     caught_in = sorted(t for t in lost if t in mine)
+    auto = {g for g, (score, _) in o.cells.items() if score is not None}
+    reachable = set().union(*(affected[g] for g in case.cells)) if affected is not None else auto
+    case.failed = sorted(lost & auto & reachable)
     if case.fails is not None:
         want = set(case.fails)
         auto = {g for g, (score, _) in o.cells.items() if score is not None}
@@ -708,6 +721,104 @@ def judge(case: Case, o, tests: dict, student: str, affected: dict | None = None
         case.verdict = "survived"
         case.detail = "its exercise lost no points" + (f" (lost only {', '.join(sorted(lost))})" if lost else "") \
             + (f"; status {o.status}" if o.status != "ok" else "")
+
+
+# ---------------------------------------------------------------- records (lessons/mistakes/)
+
+def _answer(case: Case) -> dict | None:
+    """A plain-answer mutant's answer ({name: normalised value}), so feedback can tell apart the
+    wrong answers of a quiz, which all fail the same test cell; None for code cells, or when the
+    answer is computed from other cells. Runs only the catalogue's own (trusted) source."""
+    from .feedback import literal_answers, norm
+
+    if len(case.cells) != 1:
+        return None
+    source = next(iter(case.cells.values()))
+    if graded_names(source) or not literal_answers(source.split("# ---- generic mutant")[0]):
+        return None
+    names = list(literal_answers(source.split("# ---- generic mutant")[0]))
+    ns = {}
+    try:
+        exec(compile(source, "<catalogue>", "exec"), ns)  # noqa: S102 (the course's own catalogue)
+    except Exception:
+        return None
+    return {n: norm(ns[n]) for n in names if n in ns}
+
+
+def records(result: Result) -> dict:
+    """part -> its record: which test cells can reach each solution cell, and for every catalogued
+    and generic mistake that was graded, the test cells it fails when it is the only mistake."""
+    out = {}
+    for part in result.parts:
+        affected = result.reaches[part]["affected"]
+        entries = []
+        for c in result.cases:
+            if c.part != part or c.kind != "mutant" or c.failed is None:
+                continue
+            e = {"name": c.name, "cell": sorted(c.cells, key=lambda g: result.order.get((part, g), 0))[0],
+                 "cells": sorted(c.cells), "about": c.about, "hint": c.hint, "generic": c.generic,
+                 "fails": list(c.failed)}
+            answer = _answer(c)
+            if answer is not None:
+                e["answer"] = answer
+            entries.append(e)
+        entries.sort(key=lambda e: (result.order.get((part, e["cell"]), 0), e["cell"], e["name"]))
+        out[part] = {"part": part,
+                     "about": "written by `python -m course mutants --record`; read by course/feedback.py",
+                     "reach": {g: sorted(t) for g, t in sorted(affected.items())},
+                     "mistakes": entries}
+    return out
+
+
+def record_text(record: dict) -> str:
+    import json
+    return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_records(result: Result, folder: Path | None = None) -> list[Path]:
+    from .feedback import MISTAKES
+    folder = Path(folder or MISTAKES)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for part, rec in records(result).items():
+        path = folder / f"{part}.json"
+        path.write_text(record_text(rec))
+        paths.append(path)
+    return paths
+
+
+def record_drift(result: Result, folder: Path | None = None) -> list[str]:
+    """Differences between the committed records and what this run observed, one line each."""
+    import json
+
+    from .feedback import MISTAKES
+    folder = Path(folder or MISTAKES)
+    problems = []
+    for part, rec in records(result).items():
+        path = folder / f"{part}.json"
+        fix = f"run `python -m course mutants --record --part {part}` and commit {path.name}"
+        if not path.is_file():
+            problems.append(f"{part}: no record {path}: {fix}")
+            continue
+        old = json.loads(path.read_text())
+        if old.get("reach") != rec["reach"]:
+            changed = sorted(g for g in set(old.get("reach", {})) | set(rec["reach"])
+                             if old.get("reach", {}).get(g) != rec["reach"].get(g))
+            problems.append(f"{part}: the test cells that reach {', '.join(changed)} changed: {fix}")
+        was = {e["name"]: e for e in old.get("mistakes", [])}
+        now = {e["name"]: e for e in rec["mistakes"]}
+        for name in sorted(set(was) | set(now)):
+            a, b = was.get(name), now.get(name)
+            if a is None:
+                problems.append(f"{part}/{name}: not recorded (observed failing {b['fails']}): {fix}")
+            elif b is None:
+                problems.append(f"{part}/{name}: recorded but no longer in the catalogue or not graded: {fix}")
+            elif a != b:
+                diff = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+                detail = f"recorded fails {a.get('fails')}, observed {b.get('fails')}" if "fails" in diff \
+                    else f"{', '.join(diff)} changed"
+                problems.append(f"{part}/{name}: {detail}: {fix}")
+    return problems
 
 
 # ---------------------------------------------------------------- the table

@@ -2,6 +2,7 @@
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Unicode
 
 KERNEL_DIED = "KernelDied"  # ename of the error output put in the cell where the kernel died...
 NOT_RUN = "NotRun"          # ...and in every code cell after it
@@ -52,3 +53,39 @@ class ExecuteUntilKernelDies(Execute):
             cell.outputs.append(_error(KERNEL_DIED, "the kernel died while running this cell "
                                                     "(os._exit, a crash, or the memory limit)"))
             return cell, self.resources
+
+
+class TeachingFeedback(NbGraderPreprocessor):
+    """Feedback that teaches (course/feedback.py): the likely catalogued mistake by the exercise it
+    is in, the model answer after each written answer, the correct answer and its explanation after
+    each quiz test. Reads the assignment's source/ and release/ notebooks and the mistake records.
+
+    A preprocessor rather than a rewrite of the HTML: plain `nbgrader generate_feedback`, `course
+    demo` and the grading worker's feedback job all run it from nbgrader_config.py, and nbgrader's
+    own template renders the added cells like the lesson's markdown (math included).
+    """
+
+    mistakes_dir = Unicode("", help="folder of the <part>.json mistake records "
+                                    "(default: lessons/mistakes of this repository)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        import os
+
+        import nbformat
+        from nbgrader.coursedir import CourseDirectory
+
+        from . import feedback
+
+        info = resources.get("nbgrader", {})
+        part, notebook = info.get("assignment"), info.get("notebook")
+        coursedir = CourseDirectory(config=self.config)
+        paths = [os.path.join(coursedir.format_path(d, ".", part), f"{notebook}.ipynb")
+                 for d in (coursedir.source_directory, coursedir.release_directory)]
+        if not all(os.path.isfile(p) for p in paths):
+            self.log.warning("feedback for %s: no source or release notebook, plain feedback only", part)
+            return nb, resources
+        source_nb, release_nb = (nbformat.read(p, as_version=4) for p in paths)
+        record = feedback.load_record(part, self.mistakes_dir or None)
+        if record is None:
+            self.log.warning("feedback for %s: no mistake record (python -m course mutants --record)", part)
+        return feedback.teach(nb, source_nb, release_nb, record), resources

@@ -8,8 +8,10 @@ Reads the gradebook (nbgrader's Gradebook API) and reports/grading.json (written
   counts and the submissions to look at, then per assignment the distribution of autograded
   points and the item analysis (every test cell with the share of students who got full marks
   and the mean score, most-failed first, with the test's one-line docstring from source/),
-  then one row per student;
-- report-status.csv, report-items.csv, report-students.csv: the same numbers.
+  then the catalogued mistakes seen in the class (how many students' failures match each exactly,
+  as their feedback names it: course/feedback.py, lessons/mistakes/), then one row per student;
+- report-status.csv, report-items.csv, report-students.csv, report-mistakes.csv: the same numbers
+  (report-mistakes.csv lists every recorded mistake, seen or not).
 
 Nothing in the output depends on the time or on where the course folder is, so re-running it on
 the same gradebook gives the same files.
@@ -22,13 +24,14 @@ import csv
 import html
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .common import GRADED, ROOT, STATUSES, CourseError, course_dir
 
 HELP = "write a grading report (HTML with plots, and CSV) from the gradebook and reports/grading.json"
-FILES = ("report.html", "report-status.csv", "report-items.csv", "report-students.csv")
+FILES = ("report.html", "report-status.csv", "report-items.csv", "report-students.csv", "report-mistakes.csv")
 
 
 def add_arguments(parser):
@@ -37,6 +40,9 @@ def add_arguments(parser):
                         help="report only this assignment (repeatable); default: every one in the gradebook")
     parser.add_argument("--out", metavar="FOLDER",
                         help="folder to write report.html and the CSV files to (default: <course>/reports)")
+    parser.add_argument("--mistakes", metavar="FOLDER",
+                        help="folder of the mistake records <part>.json (default: lessons/mistakes, written by "
+                             "python -m course mutants --record)")
 
 
 def run(args) -> int:
@@ -44,7 +50,10 @@ def run(args) -> int:
     out = Path(args.out).resolve() if args.out else course / "reports"
     if out.exists() and not out.is_dir():
         raise CourseError(f"--out {out} is a file, not a folder")
-    paths = write(course, args.assignment, out)
+    mistakes = Path(args.mistakes).resolve() if args.mistakes else None
+    if mistakes is not None and not mistakes.is_dir():
+        raise CourseError(f"--mistakes {mistakes} is not a folder")
+    paths = write(course, args.assignment, out, mistakes=mistakes)
     print(f"report written: {paths[0]} (and {', '.join(p.name for p in paths[1:])})")
     return 0
 
@@ -87,6 +96,8 @@ class Row:
     needs_manual: bool = False
     notes: list = field(default_factory=list)
     review: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)   # test grade_id -> autograded score
+    points: dict = field(default_factory=dict)   # test grade_id -> its points
 
 
 def _db_url(course: Path) -> str:
@@ -182,6 +193,7 @@ def collect(course: Path, assignments=None):
                     score = float(g.score) if g is not None and g.score is not None else 0.0
                     item.scores.append(score)
                     row.auto += score
+                    row.scores[gid], row.points[gid] = score, item.points
                 row.total, row.needs_manual = float(sub.score), bool(sub.needs_manual_grade)
                 rows.append(row)
     from .nbgrader_api import load_config
@@ -218,6 +230,49 @@ def write_csv(path: Path, header, rows) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
+
+
+@dataclass
+class Seen:
+    """One recorded mistake of an assignment, and the students whose failures match it."""
+    assignment: str
+    cell: str
+    name: str
+    about: str
+    generic: bool
+    alone: list = field(default_factory=list)    # feedback names this mistake alone
+    among: list = field(default_factory=list)    # ...as one of several with the same failures
+
+
+def mistakes_seen(course: Path, rows, assignments, folder: Path | None = None) -> tuple[list, dict]:
+    """([Seen] for every recorded mistake, {assignment: why there is no count}) from each graded
+    student's autograded notebook and scores, matched as their feedback does."""
+    import nbformat
+
+    from . import feedback
+
+    seen, missing = [], {}
+    for a in assignments:
+        record = feedback.load_record(a, folder)
+        paths = [course / d / a / f"{a}.ipynb" for d in ("source", "release")]
+        if record is None or not all(p.is_file() for p in paths):
+            missing[a] = ("no mistake record (python -m course mutants --record)" if record is None
+                          else "no source/ or release/ notebook")
+            continue
+        source_nb, release_nb = (nbformat.read(p, as_version=4) for p in paths)
+        mine = {e["name"]: Seen(a, e["cell"], e["name"], feedback.mistake_plain(e), bool(e.get("generic")))
+                for e in record.get("mistakes", [])}
+        for r in rows:
+            path = course / "autograded" / r.student / a / f"{a}.ipynb"
+            if r.assignment != a or r.status not in GRADED or r.auto is None or not path.is_file():
+                continue
+            nb = nbformat.read(path, as_version=4)
+            failing = {t for t, score in r.scores.items() if score < r.points.get(t, 0)}
+            for m in feedback.likely_mistakes(record, source_nb, release_nb, nb, failing):
+                for e in m.mistakes:
+                    (mine[e["name"]].alone if len(m.mistakes) == 1 else mine[e["name"]].among).append(r.student)
+        seen += list(mine.values())
+    return seen, missing
 
 
 # ---------------------------------------------------------------- plots
@@ -265,13 +320,14 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
-def write(course: Path, assignments=None, out: Path | None = None, log=print) -> list[Path]:
+def write(course: Path, assignments=None, out: Path | None = None, log=print, mistakes: Path | None = None) -> list[Path]:
     """Write report.html and the CSV files; returns their paths (report.html first)."""
     out = out or course / "reports"
     log(f"reading the gradebook and reports/grading.json of {course}")
     items, rows, students, assignments, course_id = collect(course, assignments)
     out.mkdir(parents=True, exist_ok=True)
     counts = status_counts(rows, assignments)
+    seen, no_record = mistakes_seen(course, rows, assignments, mistakes)
 
     write_csv(out / "report-status.csv", ["assignment", "students", *STATUSES, "review"],
               [[c["assignment"], c["students"], *[c[s] for s in STATUSES], c["review"]] for c in counts])
@@ -284,6 +340,12 @@ def write(course: Path, assignments=None, out: Path | None = None, log=print) ->
                "needs_manual_grading", "review", "notes"],
               [[r.student, r.assignment, r.status, _num(r.auto), f"{r.auto_max:g}", _num(r.total),
                 f"{r.total_max:g}", int(r.needs_manual), len(r.review), " | ".join(r.notes)] for r in rows])
+
+    write_csv(out / "report-mistakes.csv",
+              ["assignment", "cell", "mistake", "about", "generic", "students", "students_among_several",
+               "who", "who_among_several"],
+              [[m.assignment, m.cell, m.name, m.about, int(m.generic), len(m.alone), len(m.among),
+                " ".join(m.alone), " ".join(m.among)] for m in seen])
 
     h = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          f"<title>Grading report: {_e(course_id)}</title><style>{CSS}</style></head><body>",
@@ -337,6 +399,7 @@ def write(course: Path, assignments=None, out: Path | None = None, log=print) ->
         h.append("<h3>Item analysis (most-failed tests first)</h3>"
                  "<table><tr><th class=\"l\">test cell</th><th class=\"l\">what it checks</th><th>points</th>"
                  "<th class=\"l\">full marks</th><th>mean score</th></tr>" + "".join(body) + "</table>")
+        h += mistakes_html(a, [m for m in seen if m.assignment == a], no_record.get(a))
 
     h.append("<h2 id=\"students\">Students</h2>")
     head = ["student"] + [f"{a} (of {next((r.auto_max for r in rows if r.assignment == a), 0):g})"
@@ -359,10 +422,40 @@ def write(course: Path, assignments=None, out: Path | None = None, log=print) ->
         body.append(f"<tr><td class=\"l\">{_e(s)}</td>{''.join(cells)}<td>{total:g}</td></tr>")
     h.append(_table(head, [], left=1).replace("</table>", "".join(body) + "</table>"))
     h.append("<p class=\"muted\">+hand: written answers still to be graded by hand (nbgrader formgrade). "
-             "The same numbers are in report-status.csv, report-items.csv and report-students.csv.</p>")
+             "The same numbers are in report-status.csv, report-items.csv, report-students.csv and "
+             "report-mistakes.csv.</p>")
     h.append("</body></html>\n")
     (out / "report.html").write_text("\n".join(h))
     return [out / f for f in FILES]
+
+
+def mistakes_html(a: str, seen: list, missing: str | None) -> list[str]:
+    """The assignment's table of catalogued mistakes and how many students made each."""
+    out = ["<h3>Catalogued mistakes seen (most frequent first)</h3>"]
+    if missing:
+        return out + [f"<p class=\"muted\">Not counted: {_e(missing)}.</p>"]
+    rows = sorted((m for m in seen if m.alone or m.among), key=lambda m: (-len(m.alone), -len(m.among), m.cell, m.name))
+    if rows:
+        body = "".join(
+            f"<tr><td class=\"l\"><code>{_e(m.cell)}</code></td><td class=\"l\"><code>{_e(m.name)}</code></td>"
+            f"<td class=\"l\">{_code(m.about)}</td><td>{len(m.alone) or ''}</td><td>{len(m.among) or ''}</td>"
+            f"<td class=\"l\">{_e(', '.join(m.alone + [s + ' (?)' for s in m.among]))}</td></tr>" for m in rows)
+        out.append("<table><tr><th class=\"l\">exercise cell</th><th class=\"l\">mistake</th>"
+                   "<th class=\"l\">what it is</th><th>students</th><th>one of several</th>"
+                   "<th class=\"l\">who</th></tr>" + body + "</table>")
+    else:
+        out.append("<p>No submission's failures match a catalogued mistake exactly.</p>")
+    out.append(f"<p class=\"muted\">A student counts for a mistake when the test cells they fail that can reach the "
+               f"exercise are exactly those the mistake fails (lessons/mistakes/{_e(a)}.json); \"one of several\": "
+               f"other catalogued mistakes fail the same cells, and their feedback lists them all. "
+               f"{sum(not (m.alone or m.among) for m in seen)} other recorded mistakes were seen in no submission "
+               f"(all in report-mistakes.csv).</p>")
+    return out
+
+
+def _code(text: str) -> str:
+    """Escaped text whose `backticks` become <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
 
 
 def _table(head, rows, left=0) -> str:

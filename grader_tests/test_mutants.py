@@ -46,6 +46,13 @@ def test_every_mutant_is_caught_and_every_alternative_accepted(mutation_result):
         f"{len(rejected)} rejected correct alternative(s) (expected 0): {rejected}\n{_table(mutation_result)}")
 
 
+@pytest.mark.mutation
+def test_mistake_records_hold_what_every_mistake_fails_now(mutation_result):
+    """lessons/mistakes/<part>.json (feedback names likely mistakes from it) equals what this run observes."""
+    drift = mutants.record_drift(mutation_result)
+    assert not drift, f"{len(drift)} mistake record(s) drifted from the tests:\n" + "\n".join(drift[:40])
+
+
 def test_catalogue_has_three_mistakes_and_two_alternatives_per_solution_cell(tmp_path):
     """Each exercise cell has >= 3 catalogued mistakes and >= 2 alternatives, each quiz answer >= 1 mistake; >= 60 in all."""
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
@@ -104,7 +111,7 @@ def test_generic_mutant_kinds_are_made_for_functions_classes_and_answers():
 
 TINY_CATALOGUE = '''
 MUTANTS = [
-    {"name": "subtracts", "about": "a - b", "cells": {"add": "def add(a, b):\\n    return a - b\\n"}},
+    {"name": "subtracts", "about": "a - b", "hint": "look at the sign", "cells": {"add": "def add(a, b):\\n    return a - b\\n"}},
     {"name": "wrong_only_for_huge_numbers", "about": "no test tries a = 12345",
      "cells": {"add": "def add(a, b):\\n    return 0 if np.any(np.asarray(a) == 12345) else a + b\\n"}},
 ]
@@ -115,13 +122,26 @@ ALTERNATIVES = [
 '''
 
 
-def test_survivors_and_rejected_alternatives_fail_the_run(tiny_course, tmp_path):
-    """A mutant no test catches and a wrong 'alternative' are named, and the run is not ok."""
-    folder = tmp_path / "catalogue"
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The tiny catalogue above graded on the tiny course (grader_tests/fixtures/tiny.py)."""
+    from course.build import generate_release, normalise_release
+
+    from .conftest import FIXTURES
+    course = tmp_path_factory.mktemp("tiny-mutants")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    write_source(TINY, course, FIXTURES / "tiny.py")
+    normalise_release(generate_release(course, TINY))
+    folder = course / "catalogue"
     folder.mkdir()
     (folder / f"{TINY}.py").write_text(TINY_CATALOGUE)
-    result = mutants.run_cases(tiny_course, [TINY], jobs=2, sandbox=bool(shutil.which("bwrap")),
-                               log=lambda *a: None, folder=folder)
+    return mutants.run_cases(course, [TINY], jobs=2, sandbox=bool(shutil.which("bwrap")),
+                             log=lambda *a: None, folder=folder)
+
+
+def test_survivors_and_rejected_alternatives_fail_the_run(tiny_run):
+    """A mutant no test catches and a wrong 'alternative' are named, and the run is not ok."""
+    result = tiny_run
     verdicts = {c.name: c.verdict for c in result.cases}
     expected = {"subtracts": "caught", "wrong_only_for_huge_numbers": "survived",
                 "np_add": "accepted", "not_really_correct": "rejected",
@@ -133,6 +153,32 @@ def test_survivors_and_rejected_alternatives_fail_the_run(tiny_course, tmp_path)
     assert not result.ok, "a run with a survivor and a rejected alternative must not be ok"
     table = _table(result)
     assert "wrong_only_for_huge_numbers" in table and "not_really_correct" in table, table
+
+
+def test_records_say_which_tests_each_mistake_fails_and_name_drift(tiny_run, tmp_path):
+    """--record writes, for every mistake, exactly the test cells it fails, its about and hint, byte-stable;
+    a record that no longer matches the run is named with its part, mistake and the fix."""
+    import json
+    (path,) = mutants.write_records(tiny_run, tmp_path)
+    first = path.read_bytes()
+    record = json.loads(first)
+    got = {e["name"]: (e["fails"], e["hint"]) for e in record["mistakes"]}
+    want = {"subtracts": (["test_add_arrays", "test_add_small"], "look at the sign"),
+            "wrong_only_for_huge_numbers": ([], ""), "add:zeros": (["test_add_arrays", "test_add_small"], ""),
+            "add:ignores_a": (["test_add_arrays", "test_add_small"], ""), "add:liar": ([], "")}
+    assert {k: got.get(k) for k in want} == want, f"recorded {got}"
+    assert record["reach"] == {"add": ["test_add_arrays", "test_add_small"]}, record["reach"]
+    assert mutants.record_drift(tiny_run, tmp_path) == [], mutants.record_drift(tiny_run, tmp_path)
+    mutants.write_records(tiny_run, tmp_path)
+    assert path.read_bytes() == first, "writing the same run's records twice gives different bytes"
+    for e in record["mistakes"]:
+        if e["name"] == "subtracts":
+            e["fails"] = ["test_add_small"]
+    path.write_text(json.dumps(record))
+    drift = mutants.record_drift(tiny_run, tmp_path)
+    assert len(drift) == 1 and drift[0].startswith(f"{TINY}/subtracts: recorded fails ['test_add_small'], observed "
+                                                   "['test_add_arrays', 'test_add_small']") \
+        and "--record" in drift[0], f"drift: {drift}"
 
 
 def test_mutants_verb_rejects_bad_input_in_one_line():
