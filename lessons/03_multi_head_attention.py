@@ -43,6 +43,27 @@
 # a layer is an `nn.Module`, and its weights are `nn.Linear` layers (which compute
 # `x @ weight.T + bias`).
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found != pin:
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
+
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 import math
 import time
@@ -58,7 +79,7 @@ np.set_printoptions(precision=3, suppress=True)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 # %% [markdown]
-# ### Given: scaled dot-product attention from Part 2 (in PyTorch)
+# **Given: scaled dot-product attention from Part 2 (in PyTorch).**
 #
 # This is the function you built in Part 2, translated to PyTorch and working on any number of
 # leading dimensions — in particular on `(B, H, T, d_head)`: one attention per batch element
@@ -364,6 +385,7 @@ print(split_heads(x_demo, 2)[0])                    # (H=2, T=3, d_head=3): head
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_shape", "points": 1}
 """split_heads turns a (B, T, D) tensor into a (B, H, T, D/H) tensor of the same dtype."""
+import torch
 _x = torch.zeros(2, 5, 12)
 _out = split_heads(_x, 3)
 assert isinstance(_out, torch.Tensor), f"split_heads must return a torch tensor, got {type(_out).__name__}"
@@ -378,6 +400,7 @@ for _B, _T, _H, _dh, _dt in [(1, 7, 2, 3, torch.float64), (3, 4, 5, 2, torch.flo
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_keeps_positions_apart", "points": 1}
 """split_heads keeps every position's features at that position (no mixing of positions)."""
+import torch
 _x = torch.arange(5.0).reshape(1, 5, 1).expand(2, 5, 12)   # x[b, t, :] == t
 _out = split_heads(_x, 3)
 _bad = [(_h, _t) for _h in range(3) for _t in range(5) if not torch.all(_out[0, _h, _t] == _t)]
@@ -396,6 +419,7 @@ for _B, _T, _H, _dh, _dt in [(2, 7, 3, 4, torch.float32), (3, 4, 5, 2, torch.flo
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_heads_feature_order", "points": 1}
 """Head h gets the consecutive features h*d_head ... (h+1)*d_head - 1."""
+import torch
 _x = torch.arange(12.0).expand(2, 5, 12)                   # x[b, t, j] == j
 _out = split_heads(_x, 3)
 assert torch.equal(_out[0, 1, 2], torch.tensor([4.0, 5.0, 6.0, 7.0])), (
@@ -446,6 +470,7 @@ print(merge_heads(split_heads(x_demo, 2))[0])  # x_demo[0] again
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_merge_heads_values", "points": 1}
 """merge_heads puts head h of position t into features h*d_head ... (h+1)*d_head - 1 of position t."""
+import torch
 _y = torch.arange(2 * 3 * 4 * 5, dtype=torch.float32).reshape(2, 3, 4, 5)   # (B=2, H=3, T=4, d_head=5)
 _m = merge_heads(_y)
 assert isinstance(_m, torch.Tensor), f"merge_heads must return a torch tensor, got {type(_m).__name__}"
@@ -475,6 +500,7 @@ for _B, _H, _T, _dh, _dt in [(2, 3, 7, 4, torch.float32), (3, 5, 4, 2, torch.flo
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_split_merge_round_trip", "points": 1}
 """merge_heads(split_heads(x, H)) gives x back, and split_heads(merge_heads(y), H) gives y back."""
+import torch
 _g = torch.Generator().manual_seed(5)
 _x = torch.randn(2, 5, 12, generator=_g)
 _back = merge_heads(split_heads(_x, 3))
@@ -499,6 +525,8 @@ for _B, _T, _H, _dh in [(3, 4, 5, 2), (1, 7, 2, 6), (2, 3, 6, 1)]:
 # | attend | `scaled_dot_product_attention(Q, K, V, mask)` | out `(B, H, T, d_head)`, weights `(B, H, T, T)` |
 # | merge | `merge_heads(out)` | `(B, T, d_model)` |
 # | mix | `W_o(...)` | `(B, T, d_model)` |
+#
+# ![Diagram of multi-head attention, top to bottom: the input X goes through three linear layers W_q, W_k, W_v; each of Q, K and V is cut into h blocks of d_head consecutive features (drawn with h = 4, numbered 1 to 4); block i of Q, K and V goes to head i, which computes scaled dot-product attention with its own weights; the h head outputs are concatenated back into d_model features and mixed by W_o into the output.](figures/multi_head_split_merge.svg)
 #
 # Note that the scale inside each head is $1/\sqrt{d_\text{head}}$ — the size of the vectors
 # whose dot products are taken — not $1/\sqrt{d_\text{model}}$.
@@ -588,9 +616,16 @@ print("rows sum to 1:", torch.allclose(weights.sum(-1), torch.ones(2, 3, 5)))
 # %% [markdown]
 # The tests below use your `MultiHeadAttention`, which (if you followed the hint) uses your
 # `head_dim`, `split_heads` and `merge_heads`. When one of them fails, its message first names
-# the earlier exercise to fix, if quick checks of Exercises 1–3 find a problem there.
+# the earlier exercise to fix, if quick checks of Exercises 1–3 find a problem there. Those
+# quick checks are defined in the first test cell below, and the later ones reuse them: run
+# the test cells in order.
 
-# %% nbgrader={"locked": true, "grade_id": "check_earlier_exercises"}
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_layers_and_shapes", "points": 1}
+"""The module has nn.Linear(d_model, d_model) layers W_q, W_k, W_v, W_o with bias, and returns the contract's shapes."""
+import torch
+import torch.nn as nn
+
+
 def _earlier_exercise_to_fix():
     """'' if head_dim, split_heads and merge_heads pass quick checks, else which exercise to fix."""
     try:
@@ -630,8 +665,6 @@ def _forward(module, *args, **kwargs):
         raise AssertionError(_blame(f"your MultiHeadAttention raised {type(e).__name__}: {e}")) from e
 
 
-# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_layers_and_shapes", "points": 1}
-"""The module has nn.Linear(d_model, d_model) layers W_q, W_k, W_v, W_o with bias, and returns the contract's shapes."""
 torch.manual_seed(10)
 _m = MultiHeadAttention(12, 3)
 for _name in ("W_q", "W_k", "W_v", "W_o"):
@@ -659,6 +692,7 @@ for _B, _tq, _tk, _d, _h, _dt in [(3, 4, 6, 10, 2, torch.float32), (1, 7, 2, 24,
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_weights_are_distributions", "points": 1}
 """Every head's weights are non-negative and sum to 1 over the keys (softmax over the last axis)."""
+import torch
 torch.manual_seed(11)
 _m = MultiHeadAttention(12, 3)
 _x, _mem = torch.randn(2, 5, 12), torch.randn(2, 7, 12)
@@ -680,6 +714,8 @@ for _B, _tq, _tk, _d, _h, _scale in [(3, 6, 4, 10, 5, 5.0), (1, 2, 9, 16, 4, 5.0
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_scales_by_sqrt_d_head", "points": 1}
 """Inside each head the scores are divided by sqrt(d_head), not sqrt(d_model)."""
+import math
+import torch
 _m = MultiHeadAttention(4, 2)                                   # d_head = 2
 with torch.no_grad():
     for _lin in (_m.W_q, _m.W_k, _m.W_v, _m.W_o):
@@ -697,6 +733,7 @@ assert torch.allclose(_w[0, 1, 0], torch.tensor([0.5, 0.5])), _blame(f"head 1 ha
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_applies_output_projection", "points": 1}
 """The merged heads go through W_o: with W_o's weight 0 the output is W_o's bias everywhere."""
+import torch
 torch.manual_seed(12)
 _m = MultiHeadAttention(12, 3)
 with torch.no_grad():
@@ -709,6 +746,10 @@ assert torch.allclose(_out, torch.arange(12.0).expand(2, 5, 12)), \
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_self_attention_matches_torch", "points": 1}
 """Self-attention: permutation-equivariant, and equal to nn.MultiheadAttention loaded with your weights."""
+import math
+import warnings
+import torch
+import torch.nn as nn
 torch.manual_seed(13)
 _m = MultiHeadAttention(12, 3)
 _x = torch.randn(1, 6, 12)
@@ -746,6 +787,10 @@ with torch.no_grad(), warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_cross_attention_matches_torch", "points": 1}
 """Cross-attention (T_q != T_k, separate key and value): each query is independent, and it matches nn.MultiheadAttention."""
+import math
+import warnings
+import torch
+import torch.nn as nn
 torch.manual_seed(15)
 _m = MultiHeadAttention(12, 4)
 _q, _k, _v = torch.randn(2, 3, 12), torch.randn(2, 7, 12), torch.randn(2, 7, 12)
@@ -784,6 +829,10 @@ with torch.no_grad(), warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_mask_matches_torch", "points": 1}
 """Masks (True = may attend): causal masks hide the future in every head; masked attention matches nn.MultiheadAttention(attn_mask=~mask)."""
+import math
+import warnings
+import torch
+import torch.nn as nn
 torch.manual_seed(17)
 _m = MultiHeadAttention(12, 3)
 _x = torch.randn(1, 6, 12)
@@ -834,6 +883,8 @@ with torch.no_grad(), warnings.catch_warnings():
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_fully_masked_query", "points": 1}
 """A query that may attend to nothing gets zero weights in every head and the output W_o.bias, not nan."""
+import warnings
+import torch
 torch.manual_seed(19)
 _m = MultiHeadAttention(12, 3)
 _x = torch.randn(1, 4, 12)
@@ -849,6 +900,7 @@ assert torch.allclose(_w[0, :, 0].sum(-1), torch.ones(3)), _blame("the other que
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_heads_use_their_own_features", "points": 1}
 """Head h uses rows h*d_head ... (h+1)*d_head - 1 of W_q: changing head 0's rows changes only head 0's weights."""
+import torch
 torch.manual_seed(20)
 _m = MultiHeadAttention(12, 3)                                  # d_head = 4
 _x = torch.randn(2, 5, 12)
@@ -906,6 +958,8 @@ for (_d, _h), _ref in {(512, 8): 1_050_624, (768, 12): 2_362_368, (10, 5): 440, 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_mha_param_count_matches_modules", "points": 1}
 """mha_param_count equals the number of parameters of PyTorch's nn.MultiheadAttention, whatever the number of heads."""
+import warnings
+import torch.nn as nn
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     _ref = sum(_p.numel() for _p in nn.MultiheadAttention(12, 3, bias=True, batch_first=True).parameters())
@@ -945,7 +999,7 @@ def plot_heads(weights, words, title):
         ax.imshow(weights[h].detach().numpy(), cmap="viridis", vmin=0, vmax=1)
         ax.set_xticks(range(len(words)), words, rotation=60, ha="right", fontsize=8)
         ax.set_yticks(range(len(words)), words, fontsize=8)
-        ax.set(xlabel="key", ylabel="query" if h == 0 else None, title=f"head {h + 1}")
+        ax.set(xlabel="key", ylabel="query", title=f"head {h + 1}")
     fig.suptitle(title)
     plt.tight_layout()
     plt.show()
@@ -969,6 +1023,12 @@ plot_heads(w_random[0], words, "4 heads with random weights: nothing to see")
 random_row_max = float(np.mean([random_heads(seed).amax(dim=-1).mean() for seed in range(20)]))
 print(f"a query's largest weight, on average over 20 random modules: {random_row_max:.2f} "
       f"(spread evenly over the 6 words: {1 / 6:.2f}; a focused head: close to 1)")
+
+# %% [markdown]
+# **Figure.** Four heatmaps, one per head of a randomly initialised `MultiHeadAttention(16, 4)`
+# on "The bank by the river bank": each row is a query word, each column a key word, and the
+# colour is the weight (dark purple 0, yellow 1). The weights are spread over many words: no
+# head focuses on anything.
 
 # %% tags=["claim"]
 assert random_row_max < 0.4, f"text says random heads are diffuse (largest weight about 0.2): average largest weight {random_row_max:.3f}"
@@ -1050,6 +1110,12 @@ for h, job in enumerate(["determiner", "meaning", "previous word", "same word"])
     j = first_bank_focus[h]
     print(f"head {h + 1} ({job:13s}): the first 'bank' attends most to '{words[j]}' "
           f"(position {j}, weight {float(w_hand[0, h, 1, j]):.2f})")
+
+# %% [markdown]
+# **Figure.** The same four heatmaps for the hand-made heads (rows are queries, columns keys,
+# dark purple 0, yellow 1). Row 2, the first "bank", has one bright cell in every head: "The"
+# in head 1, "river" in head 2, the previous word "The" in head 3 and the other "bank" in
+# head 4, as the printed lines say.
 
 # %% tags=["claim"]
 assert first_bank_focus == [0, 4, 0, 5], f"text says the first 'bank' attends to 'The', 'river', 'The', the other 'bank' (positions [0, 4, 0, 5]), got {first_bank_focus}"
@@ -1166,6 +1232,11 @@ plt.show()
 for h, t in zip(heads, times):
     print(f"{h:3d} heads of size {256 // h:3d}: {t:6.2f} ms")
 
+# %% [markdown]
+# **Figure.** A bar chart of the measured CPU time (median of 15 runs, in ms) of the attention
+# for 1, 2, 4, 8, 16, 32 and 64 heads with d_model = 256, the same number of multiply-adds in
+# every case. The printed lines under the chart give the same numbers.
+
 # %% tags=["claim"]
 _few = times[:heads.index(4) + 1]
 assert max(_few) < 3 * min(_few), f"text says 1, 2 and 4 heads take about the same time (within 3x): {dict(zip(heads, times))}"
@@ -1251,6 +1322,7 @@ quiz_params_double_heads = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_params_double_heads", "points": 1}
 """Question 2: parameters do not depend on the number of heads."""
+import numpy as np
 assert isinstance(quiz_params_double_heads, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_params_double_heads!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_params_double_heads) is False, "False: 4 d_model^2 + 4 d_model whatever h, because each head gets d_model / h dimensions"
@@ -1291,6 +1363,7 @@ quiz_concat_size = 512
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_concat_size", "points": 1}
 """Question 4: the input size of the output projection W^O."""
+import numpy as np
 import numbers
 assert isinstance(quiz_concat_size, numbers.Real) and not isinstance(quiz_concat_size, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_concat_size!r}"
@@ -1316,6 +1389,7 @@ quiz_mha_mask = "B"
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_mha_mask", "points": 1}
 """Question 5: the mask to pass to nn.MultiheadAttention."""
+import torch.nn as nn
 assert isinstance(quiz_mha_mask, str) and quiz_mha_mask.strip().upper() in ("A", "B", "C", "D"), \
     f'answer with one letter as a string: "A", "B", "C" or "D"; got {quiz_mha_mask!r}'
 ### BEGIN HIDDEN TESTS
