@@ -40,6 +40,27 @@
 # shape `(..., T, d)`), weights multiply on the right (`X @ W`), and masks are boolean with
 # **True = may attend**.
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found != pin:
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
+
 # %% [markdown]
 # The cell below gives you, working, what this part needs from Part 2: a stable softmax and
 # single-head self-attention $\operatorname{softmax}(XW^Q (XW^K)^\top/\sqrt{d_k})\,XW^V$ with an
@@ -195,6 +216,7 @@ assert np.allclose(out_a.mean(0), out_b.mean(0)), "text says the mean over posit
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sentence_permutation_cat_mouse", "points": 1}
 """sentence_permutation returns an integer np.ndarray that rearranges 'The cat chased the mouse' into 'The mouse chased the cat'."""
+import numpy as np
 _a = "The cat chased the mouse".split()
 _b = "The mouse chased the cat".split()
 _perm = sentence_permutation(_a, _b)
@@ -209,6 +231,7 @@ assert list(_perm) == [2, 0, 1], (f"sentence_permutation(['a', 'b', 'c'], ['c', 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sentence_permutation_repeated_words", "points": 1}
 """sentence_permutation returns a true permutation when words repeat."""
+import numpy as np
 _a = "the cat chased the mouse".split()
 _b = "the mouse chased the cat".split()
 _perm = np.asarray(sentence_permutation(_a, _b))
@@ -226,28 +249,41 @@ for _T in (1, 4, 9, 23):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_equivariance_gap", "points": 1}
 """equivariance_gap returns the float max |f(X[perm]) - f(X)[perm]| over the positions axis, also with batches."""
+import numpy as np
+
+
+def _self_attention(X, W_q, W_k, W_v, mask=None):
+    """The given single-head self-attention, re-created here (mask: True = may attend)."""
+    scores = (X @ W_q) @ np.swapaxes(X @ W_k, -1, -2) / np.sqrt(W_q.shape[-1])   # (..., T, T)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)) @ (X @ W_v)                         # (..., T, d_v)
+
+
+_rng = np.random.default_rng(12)
+_W_q, _W_k, _W_v = (_rng.normal(size=(8, 8)) / np.sqrt(8) for _ in range(3))
 _X = np.array([[1.0], [2.0], [4.0]])
 _gap = equivariance_gap(lambda X: -np.cumsum(X, axis=-2), _X, np.array([1, 2, 0]))
 assert isinstance(_gap, float), (f"equivariance_gap must return a float (a single number, e.g. float(...)), "
                                  f"got {type(_gap).__name__}: {_gap!r}")
 assert np.isclose(_gap, 6.0), (f"for f = -cumsum, X = [1, 2, 4], perm = [1, 2, 0]: f(X[perm]) = [-2, -6, -7], "
                                f"f(X)[perm] = [-3, -7, -1], so the gap is max |[1, 1, -6]| = 6; got {_gap}")
-_rng = np.random.default_rng(12)
 _X = _rng.normal(size=(5, 8))
-_gap = equivariance_gap(lambda X: self_attention(X, W_q, W_k, W_v), _X, np.array([3, 0, 4, 1, 2]))
+_gap = equivariance_gap(lambda X: _self_attention(X, _W_q, _W_k, _W_v), _X, np.array([3, 0, 4, 1, 2]))
 assert _gap < 1e-9, f"self-attention is permutation-equivariant, so its gap must be ~0, got {_gap} (permute the output with the same perm)"
 ### BEGIN HIDDEN TESTS
 for _shape in [(7, 3), (2, 6, 4), (3, 2, 5, 4)]:
     _X = _rng.normal(size=_shape)
     _perm = _rng.permutation(_shape[-2])
-    _f = lambda X: self_attention(X, W_q[:_shape[-1], :3], W_k[:_shape[-1], :3], W_v[:_shape[-1], :2])
+    _f = lambda X: _self_attention(X, _W_q[:_shape[-1], :3], _W_k[:_shape[-1], :3], _W_v[:_shape[-1], :2])
     _gap = equivariance_gap(_f, _X, _perm)
     assert _gap < 1e-9, f"gap of self-attention for X of shape {_shape} should be ~0, got {_gap} (permute axis -2)"
     _g = lambda X: np.cumsum(X, axis=-2) * 2.0
     _ref = np.max(np.abs(_g(_X[..., _perm, :]) - _g(_X)[..., _perm, :]))
     assert np.isclose(equivariance_gap(_g, _X, _perm), _ref), f"wrong gap for cumsum, X of shape {_shape}"
 _T = 6
-_gap = equivariance_gap(lambda X: self_attention(X, W_q, W_k, W_v, mask=causal_mask(_T)),
+_gap = equivariance_gap(lambda X: _self_attention(X, _W_q, _W_k, _W_v, mask=np.tril(np.ones((_T, _T), dtype=bool))),
                         _rng.normal(size=(_T, 8)), np.arange(_T)[::-1])
 assert _gap > 0.05, f"causal attention is not equivariant: the gap must be clearly positive, got {_gap}"
 ### END HIDDEN TESTS
@@ -321,7 +357,11 @@ assert last_unchanged, "text says shuffling the words before the last one leaves
 # positional encodings, of the same dimension $d_{model}$, to the embeddings at the bottom of
 # the encoder and decoder stacks; the embeddings are first multiplied by $\sqrt{d_{model}}$,
 # §3.4.) The equivariance gap then stops being 0, because two positions never get the same
-# vector. What should $p_t$ look like? We want
+# vector.
+#
+# ![Diagram of the input of the first layer for "the cat chased the mouse": for each position 0 to 4, the word's embedding vector (8 coloured cells) plus that position's encoding vector equals the input vector. The word "the" at positions 0 and 3 has the same embedding row but a different position row, so its two input vectors differ.](figures/embedding_plus_position.svg)
+#
+# What should $p_t$ look like? We want
 # - every position to be **unique**;
 # - **relative** positions to be easy to use (word 3 is closer to word 4 than to word 10, and
 #   "two words back" should look the same everywhere in the sentence);
@@ -465,6 +505,7 @@ assert np.allclose(sinusoidal_positional_encoding(4, 4), _clock_table, atol=0.00
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_shape_and_position_zero", "points": 1}
 """The encoding is a float64 NumPy array of shape (max_len, d_model), and position 0 is [0, 1, 0, 1, ...]."""
+import numpy as np
 _PE = sinusoidal_positional_encoding(50, 16)
 assert isinstance(_PE, np.ndarray), f"the encoding must be a NumPy array (np.ndarray), got {type(_PE).__name__} (build it with NumPy, or call .numpy())"
 assert _PE.dtype == np.float64, f"the encoding must be float64 (NumPy's default float), got {_PE.dtype}"
@@ -482,6 +523,7 @@ assert np.allclose(_PE[0], np.tile([0.0, 1.0], 8)), f"PE[0] should be [0, 1, 0, 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_pairs_share_a_frequency", "points": 1}
 """Columns 2i and 2i+1 form a (sin, cos) pair of the same wave: PE[:, 2i]^2 + PE[:, 2i+1]^2 = 1."""
+import numpy as np
 _PE = np.asarray(sinusoidal_positional_encoding(40, 12), dtype=float)
 _radius = _PE[:, 0::2] ** 2 + _PE[:, 1::2] ** 2             # (40, 6)
 assert np.allclose(_radius, 1.0), (f"sin^2 + cos^2 of each pair must be 1 at every position; per pair the worst values are "
@@ -495,6 +537,8 @@ for _L, _d in [(7, 2), (33, 30), (100, 64)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_matches_the_paper", "points": 1}
 """The encoding matches the paper's formula: frequencies 1/10000^(2i/d_model), positions from 0."""
+import math
+import numpy as np
 _PE = np.asarray(sinusoidal_positional_encoding(4, 4), dtype=float)
 _want = np.array([math.sin(1.0), math.cos(1.0), math.sin(0.01), math.cos(0.01)])
 _hint = ""
@@ -524,6 +568,7 @@ assert np.asarray(sinusoidal_positional_encoding(_n, np.int64(8))).shape == (10,
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_odd_d_model", "points": 1}
 """Odd d_model works: the last column is a sine of frequency 1/10000^((d_model-1)/d_model)."""
+import numpy as np
 _PE = np.asarray(sinusoidal_positional_encoding(6, 5), dtype=float)
 assert _PE.shape == (6, 5), f"odd d_model: expected shape (6, 5), got {_PE.shape}"
 _want = np.sin(np.arange(6) / 10000 ** (4 / 5))
@@ -541,6 +586,7 @@ for _L, _d in [(3, 1), (11, 3), (50, 17), (20, 101)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_pe_dot_product_depends_only_on_offset", "points": 1}
 """PE[p] . PE[p+k] is the same for every p: it depends only on the offset k."""
+import numpy as np
 _PE = np.asarray(sinusoidal_positional_encoding(60, 16), dtype=float)
 for _k in (1, 3, 10):
     _dots = np.sum(_PE[:-_k] * _PE[_k:], axis=-1)   # PE[p] . PE[p+k] for p = 0..59-k
@@ -566,12 +612,20 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 im = axes[0].imshow(PE, cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
 axes[0].set(xlabel="dimension j", ylabel="position pos", title="Sinusoidal encoding, d_model = 64")
 fig.colorbar(im, ax=axes[0])
-for j in (0, 4, 10, 20, 40):
-    axes[1].plot(PE[:, j], label=f"dim {j} (ω = {10000 ** (-(j - j % 2) / 64):.3g})")
+for j, style, marker in [(0, "-", None), (4, "--", None), (10, "-.", None), (20, ":", None), (40, "-", "o")]:
+    axes[1].plot(PE[:, j], linestyle=style, marker=marker, markevery=10,
+                 label=f"dim {j} (ω = {10000 ** (-(j - j % 2) / 64):.3g})")
 axes[1].set(xlabel="position pos", ylabel="PE[pos, j]", title="A few dimensions: fast to slow")
 axes[1].legend(fontsize=7, loc="lower left")
 plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# **Figure.** Left: the encoding of positions 0 to 99 for d_model = 64 as a heatmap (one row per
+# position, one column per dimension; red −1, white 0, blue +1): the left columns change colour
+# from row to row, the right columns hardly change. Right: dimensions 0, 4, 10, 20 and 40
+# against the position, each with its own line style (dimension 40 with circles): dimension 0
+# oscillates fastest, dimension 40 hardly moves.
 
 # %% tags=["claim"]
 _fast = np.abs(np.diff(PE[:, :4], axis=0)).mean()     # row-to-row change of the two fastest pairs
@@ -656,6 +710,7 @@ print("PE[3:] == PE[:-3] @ M.T ?", np.allclose(PE8[3:], PE8[:-3] @ M3.T))   # us
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_block_diagonal_rotation", "points": 1}
 """relative_position_matrix is a float64 np.ndarray (d_model, d_model), block-diagonal with 2x2 rotation blocks, and M_0 = I."""
+import numpy as np
 _M = relative_position_matrix(5, 6)
 assert isinstance(_M, np.ndarray) and _M.dtype == np.float64, (
     f"M must be a float64 NumPy array, got {type(_M).__name__}" + (f" of dtype {_M.dtype}" if hasattr(_M, "dtype") else ""))
@@ -668,6 +723,8 @@ assert np.allclose(_M0, np.eye(6), atol=1e-6), f"a shift by 0 positions must be 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_rotation_direction", "points": 1}
 """For d_model = 2, M_k maps [sin p, cos p] to [sin(p+k), cos(p+k)] (the sign of the sines)."""
+import math
+import numpy as np
 _M = np.asarray(relative_position_matrix(2, 2), dtype=float)
 for _p in (0.0, 1.0, 4.0):
     _got = _M @ np.array([math.sin(_p), math.cos(_p)])
@@ -679,6 +736,8 @@ for _p in (0.0, 1.0, 4.0):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_shifts_every_position", "points": 1}
 """PE[pos + k] = M_k @ PE[pos] for every position, for several k (negative too) and d_model."""
+import math
+import numpy as np
 _PE4 = np.array([[math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)] for p in range(30)])  # d_model = 4
 _M = np.asarray(relative_position_matrix(7, 4), dtype=float)
 _err = np.abs(_PE4[7:] - _PE4[:-7] @ _M.T).max()
@@ -703,6 +762,7 @@ assert np.allclose(_M @ np.asarray(relative_position_matrix(4, 8), dtype=float),
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rel_odd_d_model_raises", "points": 1}
 """relative_position_matrix raises ValueError for odd d_model (no such matrix exists)."""
+import numpy as np
 for _d in (5, 1):
     try:
         relative_position_matrix(2, _d)
@@ -738,6 +798,12 @@ axes[1].set(xlabel="offset k", ylabel="dot product", title="The same curve from 
 axes[1].legend()
 plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# **Figure.** Left: the dot products PE[p] · PE[q] of 100 positions as a heatmap (bright =
+# large): the colour is the same along every diagonal and brightest on the main one. Right:
+# PE[0] · PE[k] (solid line) and PE[40] · PE[40+k] (dashed) against the offset k: the two
+# curves coincide, falling from 32 at k = 0 with ripples.
 
 # %% tags=["claim"]
 assert spread < 1e-9, f"text says PE[p].PE[p+k] does not depend on p: largest variation along a diagonal {spread:.3g}"
@@ -873,6 +939,8 @@ assert sum(p.numel() for p in lpe.parameters()) == 128, "the comment says 16 * 8
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_has_a_position_table", "points": 1}
 """LearnedPositionalEmbedding is an nn.Module holding an nn.Embedding(max_len, d_model), its only parameters, trained through forward."""
+import torch
+from torch import nn
 torch.manual_seed(0)
 _m = LearnedPositionalEmbedding(12, 7)
 assert isinstance(_m, nn.Module), f"LearnedPositionalEmbedding must be an nn.Module, got {type(_m)}"
@@ -900,6 +968,8 @@ if isinstance(_y, torch.Tensor):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_adds_to_the_input", "points": 1}
 """forward(x) returns a new tensor x + P[0:T] (same dtype, x unchanged): the position vectors are ADDED to the input."""
+import torch
+from torch import nn
 torch.manual_seed(1)
 _m = LearnedPositionalEmbedding(10, 4)
 _tables = [p for p in _m.parameters() if tuple(p.shape) == (10, 4)]   # the (max_len, d_model) position table
@@ -928,6 +998,8 @@ for _B, _T, _L, _d in [(3, 5, 9, 2), (2, 1, 4, 6), (4, 7, 7, 3)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_uses_positions_not_batch_or_tokens", "points": 1}
 """The added vector depends only on the position (axis 1): the same for every sequence, whatever it contains."""
+import torch
+from torch import nn
 torch.manual_seed(2)
 _m = LearnedPositionalEmbedding(8, 3)
 _x = torch.randn(5, 2, 3) * 3                  # 5 sequences of length 2 (B != T)
@@ -949,6 +1021,8 @@ assert torch.allclose(_added2.double(), _P[:6].expand(3, 6, 3).double(), atol=1e
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_positions_start_at_zero", "points": 1}
 """Positions are 0..T-1: T = max_len works, and position 0 uses row 0 of the table."""
+import torch
+from torch import nn
 torch.manual_seed(3)
 _m = LearnedPositionalEmbedding(5, 4)
 _tables = [p for p in _m.parameters() if tuple(p.shape) == (5, 4)]   # the (max_len, d_model) position table
@@ -976,6 +1050,7 @@ for _L, _T in [(6, 6), (9, 3), (1, 1)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_learned_past_max_len_raises", "points": 1}
 """A sequence longer than max_len raises a ValueError (not nn.Embedding's IndexError)."""
+import torch
 _m = LearnedPositionalEmbedding(4, 3)
 try:
     _m(torch.zeros(1, 5, 3))
@@ -1128,6 +1203,7 @@ quiz_fastest_wavelength = 6.283185307179586
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_fastest_wavelength", "points": 1}
 """Question 4: the wavelength of the fastest sinusoid."""
+import numpy as np
 import numbers
 assert isinstance(quiz_fastest_wavelength, numbers.Real) and not isinstance(quiz_fastest_wavelength, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_fastest_wavelength!r}"
@@ -1148,6 +1224,7 @@ quiz_learned_extrapolates = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_learned_extrapolates", "points": 1}
 """Question 5: learned position tables do not extrapolate."""
+import numpy as np
 assert isinstance(quiz_learned_extrapolates, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_learned_extrapolates!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_learned_extrapolates) is False, "False: the table has rows for positions 0..511 only, so position 600 has no vector (sinusoids are defined for every position)"
