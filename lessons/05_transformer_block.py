@@ -377,7 +377,7 @@ for gain in (1.5, 0.7):
                 h = norm(h) if use_norm else h
                 sizes.append(h.pow(2).mean().sqrt().item())
         rms[gain, use_norm] = sizes
-        ax.semilogy(range(1, depth + 1), sizes, "-" if use_norm else "--",
+        ax.semilogy(range(1, depth + 1), sizes, ("o" if gain > 1 else "s") + ("-" if use_norm else "--"), markersize=3,
                     label=f"gain {gain}, {'with' if use_norm else 'no'} LayerNorm")
 ax.set(xlabel="layer", ylabel="RMS of activations", title="LayerNorm keeps activations at scale 1")
 ax.legend(fontsize=8)
@@ -391,6 +391,11 @@ for _gain in (1.5, 0.7):
     _ratio = rms[_gain, False][-1] / _gain ** 30
     assert 0.1 < _ratio < 10, f"text says the RMS after 30 layers without LayerNorm is about {_gain}^30 = {_gain ** 30:.3g}, got {rms[_gain, False][-1]:.3g}"
     assert all(abs(_s - 1) < 0.01 for _s in rms[_gain, True]), f"text says every layer with LayerNorm hands on vectors of size 1, got RMS between {min(rms[_gain, True]):.4f} and {max(rms[_gain, True]):.4f}"
+
+# %% [markdown]
+# **Figure.** The size (root mean square) of the activations after each of 30 random linear layers, on a log
+# scale. Without LayerNorm (dashed) it grows roughly like $1.5^{30}$ for gain 1.5 (circles) and shrinks roughly
+# like $0.7^{30}$ for gain 0.7 (squares); with a LayerNorm after each layer (solid) it stays at 1 for both.
 
 # %% [markdown]
 # Without normalisation the scale is multiplied by about the gain at every layer:
@@ -681,6 +686,11 @@ for n, p, r in zip(depths, plain, resid):
 assert 10 < plain[0] < 25 and plain[-1] < 1e-9, f"model answer says the plain gradient falls from about 15 (1 layer) to below 1e-9 (48 layers), got {plain[0]:.3g} -> {plain[-1]:.3g}"
 assert all(b > a for a, b in zip(resid, resid[1:])), f"text says the residual gradient never shrinks with depth, got {[round(r, 1) for r in resid]}"
 assert 25 < resid[0] < 50 and 150 < resid[-1] < 500, f"model answer says the residual gradient grows slowly, from about 35 to about 300, got {resid[0]:.3g} -> {resid[-1]:.3g}"
+
+# %% [markdown]
+# **Figure.** The norm of the gradient that reaches the stack's input, against the number of layers (1 to 48),
+# on a log scale: for the plain stack (circles, dashed) it falls from about 15 to below $10^{-9}$; for the
+# residual stack (squares, solid) it grows slowly, from about 35 to about 300.
 
 # %% [markdown]
 # ### Question — why add the input to the output? (2 points, graded by hand)
