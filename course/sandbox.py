@@ -283,7 +283,10 @@ def command(connection_file: str, extra: list[str], cwd: str) -> list[str]:
             "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "OMP_NUM_THREADS", KERNEL_THREADS,
             "--setenv", "OPENBLAS_NUM_THREADS", KERNEL_THREADS, "--setenv", "MKL_NUM_THREADS", KERNEL_THREADS,
             "--setenv", "LANG", "C.UTF-8", "--"]
-    cmd += [os.path.join(venv, "bin", "python"), "-m", "ipykernel_launcher", "-f", str(conn), *extra]
+    # -P and ignore_cwd: the working folder is not on sys.path, so a `numpy.py` handed in beside the
+    # notebook is never imported in place of the real module
+    cmd += [os.path.join(venv, "bin", "python"), "-P", "-m", "ipykernel_launcher", "-f", str(conn),
+            "--IPKernelApp.ignore_cwd=True", *extra]
     return cmd
 
 

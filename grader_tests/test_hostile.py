@@ -341,6 +341,7 @@ def hostile(tmp_path_factory, request):
     _hand_in_metadata_attacks(course, release)
     _hand_in_late_crash(course, release)
     _hand_in_symlinks(course)
+    _hand_in_shadow_module(course, release)
     protected = {p: _sha(p) for p in [course / "nbgrader_config.py", *sorted((course / "source").rglob("*")),
                                       *sorted((course / "release").rglob("*"))] if p.is_file()}
     cgroups_before = _cgroups()
@@ -402,6 +403,22 @@ def _hand_in_symlinks(course: Path) -> None:
     folder = course / "submitted" / "c_linked_nb" / TINY
     folder.mkdir(parents=True)
     (folder / f"{TINY}.ipynb").symlink_to(Path("../../../source") / TINY / f"{TINY}.ipynb")
+
+
+# A `numpy.py` handed in beside the notebook: imported instead of NumPy if the kernel put its working
+# folder on sys.path, it loads the real NumPy with `allclose` always true.
+SHADOW_NUMPY = """\
+import importlib, os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules["numpy"]
+importlib.import_module("numpy").allclose = lambda *a, **k: True
+"""
+
+
+def _hand_in_shadow_module(course: Path, release) -> None:
+    submit(course, "m_shadow", with_cell(release, "add", ZERO))
+    (course / "submitted" / "m_shadow" / TINY / "numpy.py").write_text(SHADOW_NUMPY)
 
 
 def printed(h: Graded, student: str) -> str:
@@ -480,6 +497,12 @@ def test_submission_cannot_plant_code_for_later_students(hostile):
 
 
 # ---------------------------------------------------------------- processes
+
+def test_a_module_handed_in_beside_the_notebook_does_not_shadow_numpy(hostile):
+    """A numpy.py in the submission folder is never imported: the wrong answer scores 0, nothing is tampered."""
+    assert_graded(hostile, "m_shadow", 0.0)
+    assert hostile.outcomes["m_shadow"].notes == [], hostile.outcomes["m_shadow"]
+
 
 def test_killing_the_parent_process_does_not_stop_grading(hostile):
     """os.kill(os.getppid(), SIGKILL) reaches nothing of the grader: the attacker is graded normally."""
