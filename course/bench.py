@@ -15,13 +15,17 @@ import time
 
 import nbformat
 
-from .common import CourseError, check_parts
+from .common import ROOT, CourseError, check_parts
 from .build import lesson_to_notebook
 
 HELP = "time every solution notebook against its budget (seconds on 2 CPU cores)"
 # Budgets from the course's issues: the whole solution notebook, on 2 CPU cores.
 BUDGET = {"01_rnn_limits": 15, "02_self_attention": 10, "03_multi_head_attention": 10,
-          "04_positional_encoding": 10, "05_transformer_block": 15, "06_coding_challenge": 90}
+          "04_positional_encoding": 10, "05_transformer_block": 15, "06_coding_challenge": 90,
+          "07_real_models": 30}
+# CoCalc's default limits (frontend/course/assignments/consts.ts): 60 s per cell, 10 min per notebook.
+# "Well inside" them: every cell under half the per-cell limit.
+COCALC_CELL, COCALC_NOTEBOOK = 60, 600
 
 
 # Grading targets on 2 cores (issue "safe, fair, parallel grading").
@@ -42,12 +46,13 @@ def add_arguments(parser):
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs for --grading (default 2)")
 
 
-def time_notebook(nb) -> tuple[float, list[tuple[float, str]]]:
-    """Execute `nb` in a fresh kernel; (total seconds, [(seconds, cell id)] slowest first)."""
+def time_notebook(nb, folder=None) -> tuple[float, list[tuple[float, str]]]:
+    """Execute `nb` in a fresh kernel in `folder` (its files beside it); (total seconds, [(seconds, cell id)] slowest first)."""
     from nbclient import NotebookClient
 
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
-                            extra_arguments=QUIET_KERNEL)
+                            extra_arguments=QUIET_KERNEL,
+                            resources={"metadata": {"path": str(folder)}} if folder else {})
     t0 = time.monotonic()
     client.execute()
     total = time.monotonic() - t0
@@ -68,17 +73,20 @@ def run(args) -> int:
             raise CourseError("--grading needs --students >= 1 and --jobs >= 2")
         return grading_bench(check_parts(args.parts), args.students, args.jobs, args.check)
     over = []
-    print(f"{'part':<26} {'seconds':>8} {'budget':>7}  slowest cells")
+    print(f"{'part':<26} {'seconds':>8} {'budget':>7} {'CoCalc':>7}  slowest cells")
     for part in check_parts(args.parts):
         nb = lesson_to_notebook(part)
         nb = nbformat.from_dict(nb)
-        total, cells = time_notebook(nb)
+        total, cells = time_notebook(nb, ROOT / "source" / part)
         budget = BUDGET.get(part)
         flag = "" if budget is None or total <= budget else "  OVER BUDGET"
         if flag:
             over.append(part)
+        cocalc = "ok" if (not cells or cells[0][0] < COCALC_CELL / 2) and total < COCALC_NOTEBOOK else "RAISE"
         slow = ", ".join(f"{cid} {dt:.1f}s" for dt, cid in cells[:args.slowest])
-        print(f"{part:<26} {total:8.1f} {budget if budget else '-':>7}  {slow}{flag}")
+        print(f"{part:<26} {total:8.1f} {budget if budget else '-':>7} {cocalc:>7}  {slow}{flag}")
+    print(f"CoCalc: 'ok' = every cell under {COCALC_CELL // 2} s (half CoCalc's {COCALC_CELL} s per cell) and the "
+          f"notebook under {COCALC_NOTEBOOK // 60} min; 'RAISE' = raise the course's limits (README, CoCalc)")
     return 1 if (args.check and over) else 0
 
 
