@@ -56,7 +56,7 @@ def _check_environment(tested):
         except PackageNotFoundError:
             raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
                                       "(or `make lab` in the course folder), then restart the kernel") from None
-        if found != pin:
+        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
             differ.append(f"{package} {found} (tested: {pin})")
     print("Environment OK." if not differ else
           "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
@@ -725,6 +725,8 @@ assert 25 < resid[0] < 50 and 150 < resid[-1] < 500, f"model answer says the res
 # | **post-norm** (`norm_first=False`) | $x \leftarrow \text{LayerNorm}(x + \text{Sublayer}(x))$ | the original Transformer (Vaswani et al., 2017), BERT |
 # | **pre-norm** (`norm_first=True`) | $x \leftarrow x + \text{Sublayer}(\text{LayerNorm}(x))$ | GPT-2 (Radford et al., 2019, §2.3), GPT-3 and most modern models |
 #
+# ![Two encoder blocks side by side, drawn bottom to top. Left, post-norm: x goes through multi-head self-attention, a shortcut adds x back, then LayerNorm; the same again with the feed-forward network, so the output is normalised. Right, pre-norm: LayerNorm comes first, only on the input of each sub-layer, and the shortcut carries x untouched to each Add, so the output is not normalised.](figures/encoder_block.svg)
+#
 # Pre-norm leaves the residual path (the elevator) completely clean: nothing but additions
 # from the bottom to the top. It trains more stably without a learning-rate warm-up (Xiong et
 # al., 2020), but its output is not normalised, so pre-norm stacks add one **final LayerNorm**
@@ -1026,6 +1028,8 @@ with warnings.catch_warnings():
 # each with its residual and LayerNorm (post-norm), or with the LayerNorm at the sub-layer's
 # input (pre-norm). In pre-norm, only the decoder's stream is normalised before cross-attention;
 # the memory is used as it is (the encoder normalised it already).
+#
+# ![The post-norm decoder block, drawn bottom to top: masked multi-head self-attention over the target tokens so far (a causal mask, position t sees positions 0 to t), Add and LayerNorm; then cross-attention, whose queries come from the decoder and whose keys and values come from the encoder's output (the memory, drawn entering from the side), Add and LayerNorm; then the feed-forward network, Add and LayerNorm. Each Add takes a shortcut around its sub-layer.](figures/decoder_block.svg)
 #
 # **Real-world example — an interpreter.** Translating a speech, the interpreter re-reads what
 # she has said so far (masked self-attention: she cannot re-read words she has not said yet),
