@@ -54,7 +54,6 @@
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-
 def _check_environment(tested):
     """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
     differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
@@ -64,14 +63,12 @@ def _check_environment(tested):
         except PackageNotFoundError:
             raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
                                       "(or `make lab` in the course folder), then restart the kernel") from None
-        if found != pin:
+        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
             differ.append(f"{package} {found} (tested: {pin})")
     print("Environment OK." if not differ else
           "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
 
-
-_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0",
-                    "transformers": "5.24.0", "safetensors": "0.8.0", "tokenizers": "0.23.3"})
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0", "transformers": "5.24.0", "safetensors": "0.8.0", "tokenizers": "0.23.3"})
 
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 import math
@@ -514,6 +511,8 @@ for _seed, (_d, _h, _ff, _B, _T, _scale) in enumerate([(16, 4, 24, 3, 7, 1.0), (
 # 2. `attn.c_attn` holds the query, key and value projections side by side: weight `(d, 3d)`,
 #    bias `(3d,)`. The first `d` columns are the query, the next `d` the key, the last `d` the
 #    value (GPT-2 computes `q, k, v = c_attn(x).split(d, dim=2)`).
+#
+#    ![GPT-2's c_attn weight, a d by 3d matrix stored (in, out), is cut into three d by d column blocks — query, key, value — and each block is transposed into the (out, in) weight of your nn.Linear layers W_q, W_k and W_v; the bias of length 3d is cut the same way.](figures/c_attn_mapping.svg)
 # 3. The names: `ln_1` → `norm1` (before attention), `attn.c_proj` → `W_o`, `ln_2` → `norm2`,
 #    `mlp.c_fc` → `ffn.linear1`, `mlp.c_proj` → `ffn.linear2`.
 
@@ -797,7 +796,8 @@ def previous_token_scores(attentions):
         attentions: a tuple (or list) of n_layer tensors, each (B, n_head, T, T): attentions[l][b, h, t, s]
             is how much query position t attends to key position s (each row sums to 1).
     Returns:
-        (n_layer, n_head) float tensor: the mean over b and over t = 1..T-1 of attentions[l][b, h, t, t - 1].
+        (n_layer, n_head) tensor, of the attentions' dtype: the mean over b and over t = 1..T-1 of
+        attentions[l][b, h, t, t - 1].
     Example: a head with weight 1 on the previous token everywhere scores 1.0.
     Hint: torch.stack(attentions) is (n_layer, B, n_head, T, T); .diagonal(offset=-1, dim1=-2, dim2=-1)
     picks the entries [t, t - 1].
@@ -831,6 +831,8 @@ _self = torch.eye(_T)
 _layer0 = torch.stack([_prev, _uniform, _self])[None]                  # (B=1, H=3, T, T)
 _layer1 = torch.stack([_self, _prev, _uniform])[None]
 _got = previous_token_scores((_layer0, _layer1))
+assert torch.is_tensor(_got) and _got.dtype == torch.float32, \
+    f"float32 attentions in: return a float32 torch tensor, got {type(_got).__name__} {getattr(_got, 'dtype', '')}"
 _u = sum(1 / (t + 1) for t in range(1, _T)) / (_T - 1)
 _want = torch.tensor([[1.0, _u, 0.0], [0.0, 1.0, _u]])
 assert tuple(torch.as_tensor(_got).shape) == (2, 3), f"2 layers of 3 heads: expected scores of shape (2, 3), got {tuple(torch.as_tensor(_got).shape)}"
@@ -856,7 +858,8 @@ assert torch.allclose(_got, _want, atol=1e-5), (f"scores differ from the mean of
 for _L, _B, _H, _T in [(1, 1, 2, 2), (3, 5, 2, 9), (2, 2, 7, 4)]:
     _A = torch.rand(_L, _B, _H, _T, _T, generator=_g, dtype=torch.float64).tril()
     _A = _A / _A.sum(-1, keepdim=True)
-    _got = torch.as_tensor(previous_token_scores(list(_A)), dtype=torch.float64)
+    _got = previous_token_scores(list(_A))
+    assert torch.is_tensor(_got) and _got.dtype == torch.float64, "float64 attentions in: return a float64 tensor"
     _want = _A.diagonal(offset=-1, dim1=-2, dim2=-1).mean(dim=(1, 3))
     assert tuple(_got.shape) == (_L, _H) and torch.allclose(_got, _want, atol=1e-8), \
         f"wrong previous-token scores for L={_L}, B={_B}, H={_H}, T={_T} (a list of float64 tensors)"
@@ -878,6 +881,12 @@ for _L, _B, _H, _T in [(1, 1, 2, 2), (3, 5, 2, 9), (2, 2, 7, 4)]:
 #
 # Mind the off-by-one: attending to $t - n$ (the earlier copy of the *same* token) is a
 # different head, a "duplicate-token" head.
+#
+# ![Tokens <bos> A B C D A at positions 0 to 5: in layer 0 a previous-token head lets B record that A came before it; in layer 1 an induction head at the second A attends to B, the token that followed the earlier A, and so the model predicts B at position 6.](figures/induction_circuit.svg)
+#
+# Why two layers? A head in layer 1 can read what layer-0 heads wrote into each position: if a
+# previous-token head wrote "A came before me" into B, the second A's query can *match* that —
+# one head cannot do both steps (Elhage et al., 2021, call this K-composition).
 
 # %% nbgrader={"solution": true, "grade_id": "induction_scores"}
 def induction_scores(attentions, seq_len):
@@ -887,7 +896,8 @@ def induction_scores(attentions, seq_len):
         attentions: a tuple (or list) of n_layer tensors (B, n_head, T, T) with T == 2 * seq_len + 1.
         seq_len: n, the length of the repeated segment r.
     Returns:
-        (n_layer, n_head) float tensor: mean over b and t = n+1..2n of attentions[l][b, h, t, t - n + 1].
+        (n_layer, n_head) tensor, of the attentions' dtype: mean over b and t = n+1..2n of
+        attentions[l][b, h, t, t - n + 1].
     Example: seq_len = 3, T = 7: the queries are t = 4, 5, 6 and their keys 2, 3, 4.
     """
     ### BEGIN SOLUTION
@@ -935,7 +945,9 @@ for _t in range(_n + 1, 2 * _n + 1):
     _duplicate[_t] = 0.0
     _duplicate[_t, _t - _n] = 1.0
 _attn = (torch.stack([_induction, _duplicate])[None],)                 # one layer, (B=1, H=2, T, T)
-_got = torch.as_tensor(induction_scores(_attn, _n), dtype=torch.float32)
+_got = induction_scores(_attn, _n)
+assert torch.is_tensor(_got) and _got.dtype == torch.float32, \
+    f"float32 attentions in: return a float32 torch tensor, got {type(_got).__name__} {getattr(_got, 'dtype', '')}"
 assert tuple(_got.shape) == (1, 2), f"1 layer, 2 heads: expected scores of shape (1, 2), got {tuple(_got.shape)}"
 assert abs(float(_got[0, 0]) - 1) < 1e-5, (f"a perfect induction head (query t -> key t - n + 1) must score 1, got {float(_got[0, 0]):.4f}"
                                            + (" (off by one: you score key t - n, the earlier copy of the same token)"
@@ -959,7 +971,8 @@ for _L, _B, _H, _n in [(1, 1, 2, 1), (3, 4, 2, 6), (2, 2, 3, 11)]:
     _T = 2 * _n + 1
     _A = torch.rand(_L, _B, _H, _T, _T, generator=_g, dtype=torch.float64).tril()
     _A = _A / _A.sum(-1, keepdim=True)
-    _got = torch.as_tensor(induction_scores(list(_A), _n), dtype=torch.float64)
+    _got = induction_scores(list(_A), _n)
+    assert torch.is_tensor(_got) and _got.dtype == torch.float64, "float64 attentions in: return a float64 tensor"
     _want = _A.diagonal(offset=1 - _n, dim1=-2, dim2=-1)[..., 2:].mean(dim=(1, 3))
     assert tuple(_got.shape) == (_L, _H) and torch.allclose(_got, _want, atol=1e-8), \
         f"wrong induction scores for L={_L}, B={_B}, H={_H}, n={_n} (a list of float64 tensors)"
@@ -1466,6 +1479,7 @@ _got = generate(_counting_step, _prompt, 4)
 _want = torch.tensor([[1, 2, 4, 8, 6, 2], [3, 3, 7, 4, 8, 6]])
 assert torch.is_tensor(_got) and tuple(_got.shape) == (2, 6), \
     f"a prompt (2, 2) and 4 new tokens: expected a tensor of shape (2, 6), got {tuple(getattr(_got, 'shape', ()))} (prompt included?)"
+assert _got.dtype == torch.int64, f"token ids are int64, got {_got.dtype}"
 assert torch.equal(_got[:, :2], _prompt), "the returned ids must start with the prompt"
 assert torch.equal(_got, _want), (f"expected\n{_want}\ngot\n{_got}\n(the next token is the argmax of the LAST position's "
                                   "logits; feed each new token back in)")
@@ -1539,6 +1553,15 @@ _a = generate(_hf_step(_m), _prompt, 8, 1.0, 3, torch.Generator().manual_seed(9)
 _b = generate(_hf_step(_m), _prompt, 8, 1.0, 3, torch.Generator().manual_seed(9))
 assert torch.equal(_a, _b), "sampling with two generators seeded alike must give the same tokens: pass the generator to next_token"
 assert not torch.equal(_a, generate(_hf_step(_m), _prompt, 8)), "temperature and top_k must reach next_token (sampling gave the greedy tokens)"
+
+
+def _fixed_step(new_ids, cache):
+    """Always the same next-token logits: token 1 is a little more likely than tokens 2-7."""
+    return torch.tensor([0.0, 1.0, 0.9, 0.9, 0.8, 0.8, 0.7, 0.7]).expand(new_ids.shape[0], new_ids.shape[1], 8), None
+
+
+_out = generate(_fixed_step, torch.zeros(4, 1, dtype=torch.long), 30, 5.0, 1, torch.Generator().manual_seed(1))
+assert (_out[:, 1:] == 1).all(), "generate(..., temperature=5.0, top_k=1) must always give the top token: pass top_k to next_token"
 ### END HIDDEN TESTS
 
 # %% [markdown]
