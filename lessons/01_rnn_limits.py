@@ -41,6 +41,27 @@
 # Conventions used in the whole course: arrays are row-major with the batch first (`X` has
 # shape `(..., T, d)`), and weights multiply on the right (`X @ W`).
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0", "threadpoolctl": "3.6.0"})
+
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 import statistics
 import time
@@ -66,6 +87,8 @@ torch.set_num_threads(2)
 # Each step needs the result of the previous one, so information can degrade as it is passed
 # along through many steps. What does this chain mean for *when* each step can be computed?
 # The two exercises below make you work it out.
+#
+# ![An RNN unrolled through time. Each input x_t feeds the hidden state h_t, each h_t feeds the next state and an output y_t; the same weights W_xh and W_hh are used at every step, starting from a given h_0. Thick arrows mark the path from word 1 to word T, T minus 1 recurrent steps long, and each state must wait for the one before it.](figures/rnn_unrolled.svg)
 #
 # **Real-world example — the telephone game.** A message is whispered from person to person;
 # the last person hears only what the one before them says, and every hop may lose a detail.
@@ -570,11 +593,11 @@ loop_ms, product_ms, attention_ms = (1e3 * np.array(ts) for ts in timings.values
 
 flops = {"RNN (T steps)": [4 * T * d * d for T in lengths], "attention (1 step)": [4 * T * T * d for T in lengths]}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-for name, ts in timings.items():
-    axes[0].loglog(lengths, 1e3 * np.array(ts), "o-", label=name)
+for (name, ts), style in zip(timings.items(), ("o-", "s--", "^:")):
+    axes[0].loglog(lengths, 1e3 * np.array(ts), style, label=name)
 axes[0].set(xlabel="sequence length T", ylabel="CPU time, one thread (ms)", title=f"Measured time, d = {d}")
-for name, f in flops.items():
-    axes[1].loglog(lengths, f, "o-", label=name)
+for (name, f), style in zip(flops.items(), ("o-", "^:")):
+    axes[1].loglog(lengths, f, style, label=name)
 axes[1].axvline(d, color="gray", ls=":", label="T = d")
 axes[1].set(xlabel="sequence length T", ylabel="floating-point operations", title="Work: T·d² vs T²·d")
 for ax in axes:
@@ -587,6 +610,13 @@ for i, T in enumerate(lengths):
     print(f"T = {T:4d}: RNN loop {loop_ms[i]:7.3f} ms ({T} sequential steps), "
           f"same work at once {product_ms[i]:6.3f} ms ({loop_ms[i] / product_ms[i]:4.1f}x faster), "
           f"attention-style {attention_ms[i]:7.3f} ms (1 step)")
+
+# %% [markdown]
+# **Figure.** Left: measured CPU time (one thread, median of 7 runs, logarithmic axes) against the
+# sequence length $T$ = 16 to 2048 for your RNN loop (circles), the same work in one product
+# (squares, dashed) and the attention-style products (triangles, dotted). Right: the
+# floating-point operations of an RNN ($4Td^2$, circles) and of the attention-style products
+# ($4T^2d$, triangles), which cross at $T = d = 32$ (dotted vertical line).
 
 # %% tags=["claim"]
 assert np.all(loop_ms > 3 * product_ms), f"the model answer says the loop is many (> 3) times slower than the same work in one product at every T: loop/product = {np.round(loop_ms / product_ms, 1)}"
@@ -815,19 +845,25 @@ steps = np.arange(1, T_grad + 1)
 grad_curves = {}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
 for ax, (title, X_grad) in zip(axes, inputs.items()):
-    for rho in (0.8, 1.0, 1.2):
+    for rho, marker in zip((0.8, 1.0, 1.2), "os^"):
         g = hidden_grad_norms(rho * Q_grad, X_grad)
         grad_curves[(title, rho)] = g
-        line, = ax.semilogy(steps, g, label=f"ρ = {rho}")
+        line, = ax.semilogy(steps, g, marker=marker, markevery=7, label=f"ρ = {rho}")
         if not X_grad.any():
             ax.semilogy(steps, np.sqrt(d_h_grad) * rho ** (T_grad - steps), "--", color=line.get_color(), lw=0.8)
-    ax.set(xlabel="step t", title=title)
+    ax.set(xlabel="step t", ylabel="‖∂h_T / ∂h_t‖_F (log scale)", title=title)
     ax.legend(fontsize=8)
-axes[0].set_ylabel("‖∂h_T / ∂h_t‖_F (log scale)")
 plt.tight_layout()
 plt.show()
 for (title, rho), g in grad_curves.items():
     print(f"{title:38s} rho = {rho}: ||dh_T/dh_1|| = {g[0]:9.2e}, ||dh_T/dh_T|| = {g[-1]:.3f}")
+
+# %% [markdown]
+# **Figure.** $\lVert \partial h_T / \partial h_t \rVert_F$ against the step $t$ (logarithmic
+# vertical axis, $T = 50$, $d_h = 8$) for $\rho = 0.8$ (circles), $1.0$ (squares) and $1.2$
+# (triangles): on the left with zero inputs, each curve lying on its thin dashed line
+# $\sqrt{d_h}\,\rho^{T-t}$; on the right with inputs of standard deviation 0.5. The printout
+# under the plot gives every curve's value at $t = 1$ and $t = T$.
 
 # %% tags=["claim"]
 _lin, _sat = "zero inputs (linear regime)", "inputs with std 0.5 (tanh saturates)"
@@ -994,8 +1030,8 @@ for net in range(n_nets):
             w, *_ = np.linalg.lstsq(features[train], 2.0 * bits[train] - 1, rcond=None)
             memory[rho][k] += np.mean((features[test] @ w > 0) == bits[test]) / n_nets
 fig, ax = plt.subplots(figsize=(6, 3.6))
-for rho, accuracy in memory.items():
-    ax.semilogx(read_steps, accuracy, "o-", base=2, label=f"RNN, ρ = {rho}")
+for (rho, accuracy), style in zip(memory.items(), ("o-", "s--", "^-.")):
+    ax.semilogx(read_steps, accuracy, style, base=2, label=f"RNN, ρ = {rho}")
 ax.set_xticks(read_steps, [str(t) for t in read_steps])
 ax.axhline(1.0, color="green", ls="--", lw=1, label="attention: x_1 is one hop away")
 ax.axhline(0.5, color="gray", ls=":", lw=1, label="chance")
@@ -1006,6 +1042,13 @@ plt.tight_layout()
 plt.show()
 for rho, accuracy in memory.items():
     print(f"rho = {rho}: " + ", ".join(f"t = {t}: {a:.2f}" for t, a in zip(read_steps, accuracy)))
+
+# %% [markdown]
+# **Figure.** Test accuracy of a linear read-out that tells the first (signal) word from $h_t$,
+# against the step $t$ = 1 to 64 at which $h_t$ is read (logarithmic axis), for $\rho = 0.5$
+# (circles), $0.9$ (squares, dashed) and $1.2$ (triangles, dash-dotted), each the mean of 5
+# random networks. The horizontal dashed line at 1 is what a direct connection to $x_1$ could
+# reach, the dotted line at 0.5 is guessing, and the printout under the plot gives every value.
 
 # %% tags=["claim"]
 _acc = np.array(list(memory.values()))  # (3 rhos, 7 read steps)

@@ -38,6 +38,27 @@
 # shape `(..., T, d)`), weights multiply on the right (`X @ W`), and masks are boolean with
 # **True = may attend**.
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
+
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 import warnings
 
@@ -114,6 +135,13 @@ for _n in (2, 5, 12, 100, 4096):
 # connections: this quadratic growth is attention's main cost. (If you do not count a word
 # attending to itself you get $n(n-1)$; if you treat an arrow and its reverse as one line,
 # $n(n-1)/2$ — but attention is directed, and a word does attend to itself.)
+#
+# The same arrows for "The cat sat on the mat": $6 \times 6 = 36$ of them. Each arrow also
+# carries a **weight** (drawn as its width and opacity), which section 2 introduces, and the
+# right half shows the **causal mask** you will build in section 4, which keeps only the arrows
+# to the word itself and to earlier words.
+#
+# ![Two diagrams of arrows from six query words (bottom row) to the same six words as keys (top row), for the sentence 'The cat sat on the mat'. Left, self-attention: every query has an arrow to every key, 36 arrows, each drawn as wide and opaque as its attention weight; the arrows of the query 'sat' are highlighted in blue, its largest weight going to 'cat'. Right, with a causal mask: each query keeps only the arrows to itself and earlier words, 21 arrows, and its weights still sum to 1.](figures/attention_arrows.svg)
 #
 # ## 2. Computing relevance (~18 min)
 #
@@ -780,11 +808,17 @@ for scaled in (False, True):
         s = rng.standard_normal((500, d)) @ rng.standard_normal((d, 10))   # 500 queries, 10 keys
         tops.append(np.mean(np.max(softmax(s / (np.sqrt(d) if scaled else 1.0)), axis=-1)))
     mean_largest_weight[scaled] = tops
-    axes[1].semilogx(dims, tops, "o-", label="scaled by 1/√d_k" if scaled else "unscaled")
+    axes[1].semilogx(dims, tops, "o-" if scaled else "s--", label="scaled by 1/√d_k" if scaled else "unscaled")
 axes[1].set(xlabel="d_k", ylabel="mean largest weight", title="Unscaled softmax saturates (one-hot)")
 axes[1].legend()
 plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# **Figure.** Left (logarithmic axes): the measured variance of $q \cdot k$ (circles) follows the
+# dashed line $d_k$ for $d_k$ = 1 to 256, while the variance of $q \cdot k / \sqrt{d_k}$ (squares)
+# stays near 1. Right: the mean largest softmax weight over 10 keys against $d_k$, for unscaled
+# scores (squares, dashed) and for scores divided by $\sqrt{d_k}$ (circles).
 
 # %% tags=["claim"]
 assert all(abs(v - d) < 0.05 * d for v, d in zip(variances, dims)), f"text says Var(q.k) is about d_k: measured {variances} for d_k = {dims}"
@@ -912,6 +946,12 @@ print(" " * 8 + "".join(f"{w[:6]:>7s}" for w in sentence))
 for word, row in zip(sentence, weights_sentence):
     print(f"{word:>8s}" + "".join(f"{x:7.2f}" for x in row))
 
+# %% [markdown]
+# **Figure.** A heatmap of the hand-made attention weights for the 11 words of "The animal didn't
+# cross the street because it was too tired": row = the query word, column = the key word, and
+# the brighter the cell, the larger the weight (colour bar from 0 to 1). The printout under the
+# plot gives the same weights as numbers.
+
 # %% tags=["claim"]
 assert sentence[int(np.argmax(weights_sentence[sentence.index("it")]))] == "animal", "model answer (a): 'it' attends most to 'animal'"
 assert np.isclose(weights_sentence[7, 5], weights_sentence[7, 10]) and \
@@ -938,6 +978,11 @@ ax.set_yticks(range(T), sentence)
 ax.set(xlabel="key", ylabel="query", title="Causal mask: no looking ahead")
 plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# **Figure.** The same sentence's weights under a causal mask, in the same colours (dark = 0,
+# bright = 1): every cell above the diagonal is dark, so each word's row spreads its weight over
+# itself and the words before it only.
 
 # %% tags=["claim"]
 assert np.all(np.triu(weights_causal, 1) == 0) and np.allclose(weights_causal.sum(-1), 1), "text says the upper triangle is dark (weight 0)"
@@ -1128,6 +1173,11 @@ ax.set(xlabel="standard deviation of the scores", ylabel="mean ‖J‖ (Frobeniu
 plt.tight_layout()
 plt.show()
 print({float(sd): round(float(n), 3) for sd, n in zip(spreads, jac_norm_by_spread)})
+
+# %% [markdown]
+# **Figure.** The mean Frobenius norm of the softmax's Jacobian for 10 scores against the scores'
+# standard deviation, from 0.25 to 64 (logarithmic axis), with dotted vertical lines at
+# $\sqrt{d_k}$ for $d_k$ = 4, 16, 64 and 256; the printout under the plot gives every value.
 
 # %% [markdown]
 # The curve is highest for a moderate spread (std 1 to 2) and falls steadily beyond: unscaled
