@@ -445,10 +445,11 @@ def mistakes_html(a: str, seen: list, missing: str | None) -> list[str]:
                    "<th class=\"l\">who</th></tr>" + body + "</table>")
     else:
         out.append("<p>No submission's failures match a catalogued mistake exactly.</p>")
+    unseen = sum(not (m.alone or m.among) for m in seen)
     out.append(f"<p class=\"muted\">A student counts for a mistake when the test cells they fail that can reach the "
                f"exercise are exactly those the mistake fails (lessons/mistakes/{_e(a)}.json); \"one of several\": "
                f"other catalogued mistakes fail the same cells, and their feedback lists them all. "
-               f"{sum(not (m.alone or m.among) for m in seen)} other recorded mistakes were seen in no submission "
+               f"{unseen} other recorded mistake{'' if unseen == 1 else 's'} {'was' if unseen == 1 else 'were'} seen in no submission "
                f"(all in report-mistakes.csv).</p>")
     return out
 

@@ -14,7 +14,7 @@ import pytest
 
 from course import democlass, feedback
 from course.build import lesson_to_notebook
-from course.common import LESSONS, parts
+from course.common import LESSONS, ROOT, parts
 from course.grade import grade_class
 from course.validate import block_lines
 
@@ -209,3 +209,19 @@ def test_likely_mistakes_need_the_exact_failing_set_and_the_same_quiz_answer():
     student = democlass.filled(src, release, {"quiz_scale_divisor": "quiz_scale_divisor = 32\n"})
     found = feedback.likely_mistakes(record, src, release, student, {"test_q"})
     assert not found, f"a quiz answer no mistake gives was matched: {[e['name'] for m in found for e in m.mistakes]}"
+
+
+def test_the_grading_workers_feedback_job_teaches_too(taught):
+    """`python -m course.worker feedback` (the grading path's job) writes the same boxes as `make demo`."""
+    import subprocess
+    import sys
+    course, _ = taught
+    part = UNCATALOGUED_PART
+    path = course / "feedback" / "bob" / part / f"{part}.html"
+    path.unlink()
+    r = subprocess.run([sys.executable, "-m", "course.worker", "feedback", str(course), part, "bob"],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0 and path.is_file(), f"worker feedback failed: {r.stdout[-500:]}{r.stderr[-500:]}"
+    page_html = path.read_text()
+    assert boxes(page_html, "quiz-answer") and boxes(page_html, "model-answer") and \
+        boxes(page_html, "likely-mistake"), "the worker's feedback has no quiz, model-answer or likely-mistake box"

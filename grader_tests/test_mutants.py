@@ -165,7 +165,7 @@ def test_records_say_which_tests_each_mistake_fails_and_name_drift(tiny_run, tmp
     got = {e["name"]: (e["fails"], e["hint"]) for e in record["mistakes"]}
     want = {"subtracts": (["test_add_arrays", "test_add_small"], "look at the sign"),
             "wrong_only_for_huge_numbers": ([], ""), "add:zeros": (["test_add_arrays", "test_add_small"], ""),
-            "add:ignores_a": (["test_add_arrays", "test_add_small"], ""), "add:liar": ([], "")}
+            "add:ignores_a": (["test_add_arrays"], ""), "add:liar": ([], "")}  # add(1, 2) first: the same
     assert {k: got.get(k) for k in want} == want, f"recorded {got}"
     assert record["reach"] == {"add": ["test_add_arrays", "test_add_small"]}, record["reach"]
     assert mutants.record_drift(tiny_run, tmp_path) == [], mutants.record_drift(tiny_run, tmp_path)

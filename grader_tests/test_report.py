@@ -110,3 +110,33 @@ def test_no_gradebook_or_unknown_assignment_gives_one_line_errors(reported, tmp_
     r = cli("report", "--course", str(course), "--assignment", "nope", "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "'nope'" in r.stderr, \
         f"exit {r.returncode}, stderr {r.stderr!r}"
+
+
+TINY_RECORD = {"part": TINY, "reach": {"add": ["test_add_arrays", "test_add_small"]}, "mistakes": [
+    {"name": "hard_codes_the_example", "cell": "add", "cells": ["add"], "about": "returns 3, the example's answer",
+     "hint": "", "generic": False, "fails": ["test_add_arrays"]},
+    {"name": "subtracts", "cell": "add", "cells": ["add"], "about": "a - b", "hint": "", "generic": False,
+     "fails": ["test_add_arrays", "test_add_small"]},
+]}
+
+
+def test_report_counts_the_students_who_made_each_catalogued_mistake(reported):
+    """Per assignment, each recorded mistake with how many students' failures match it exactly (HTML and CSV);
+    the blank release and the solution count for none."""
+    import json
+    course, _ = reported
+    folder = course / "mistakes"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{TINY}.json").write_text(json.dumps(TINY_RECORD))
+    out = course / "out-mistakes"
+    r = cli("report", "--course", str(course), "--out", str(out), "--mistakes", str(folder))
+    assert r.returncode == 0, r.stderr
+    got = {row["mistake"]: (row["students"], row["who"]) for row in read_csv(out / "report-mistakes.csv")}
+    want = {"hard_codes_the_example": ("1", "half"), "subtracts": ("0", "")}
+    assert got == want, f"mistakes: got {got}, expected {want}"
+    text = (out / "report.html").read_text()
+    assert "Catalogued mistakes seen" in text and "returns 3, the example&#x27;s answer" in text \
+        and "1 other recorded mistake was seen in no submission" in text, "the report's mistake table is missing"
+    r = cli("report", "--course", str(course), "--out", str(out), "--mistakes", str(folder / "nope"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--mistakes" in r.stderr, \
+        f"exit {r.returncode}, stderr {r.stderr!r}"
