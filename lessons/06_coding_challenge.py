@@ -41,6 +41,27 @@
 # shape `(..., T, d)`), weights multiply on the right (`X @ W`), and masks are boolean with
 # **True = may attend**.
 
+# %% nbgrader={"locked": true, "grade_id": "environment"}
+# Checks that this notebook runs on the versions the course was tested with (README: "Install").
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def _check_environment(tested):
+    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
+    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
+    for package, pin in tested.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
+                                      "(or `make lab` in the course folder), then restart the kernel") from None
+        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
+            differ.append(f"{package} {found} (tested: {pin})")
+    print("Environment OK." if not differ else
+          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
+
+_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0", "tqdm": "4.70.1"})
+
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 import copy
 import math
@@ -138,8 +159,14 @@ fig.colorbar(im, ax=ax)
 plt.tight_layout()
 plt.show()
 
+# %% [markdown]
+# **Figure.** The 4 × 4 attention weights of your `self_attention` for random queries and keys, as a heatmap
+# (rows: queries, columns: keys; brighter = more weight, from 0 to 1): each row is one query's weights,
+# which sum to 1.
+
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_shapes", "points": 1}
 """self_attention returns NumPy arrays (output (T_q, d_v), weights (T_q, T_k)), in that order, float64 for float64 inputs."""
+import numpy as np
 _rng = np.random.default_rng(1)
 _out, _w = self_attention(_rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)))
 assert isinstance(_out, np.ndarray) and isinstance(_w, np.ndarray), \
@@ -160,6 +187,8 @@ for _tq, _tk, _dk, _dv in [(1, 7, 3, 5), (6, 2, 9, 4), (5, 5, 16, 1)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_rows_sum_to_one", "points": 1}
 """Every row of the attention weights is non-negative and sums to 1 (softmax over the keys)."""
+import warnings
+import numpy as np
 _rng = np.random.default_rng(2)
 _out, _w = self_attention(_rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)), _rng.normal(size=(4, 8)))
 assert np.allclose(np.sum(_w, axis=1), 1.0), (f"rows of weights must sum to 1, got {np.sum(_w, axis=1)}"
@@ -179,6 +208,7 @@ for _tq, _tk, _dk, _scale in [(3, 7, 4, 1.0), (6, 2, 5, 1.0), (5, 5, 8, 40.0)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_is_scaled", "points": 1}
 """self_attention divides the scores by sqrt(d_k), where d_k is the keys' dimension."""
+import numpy as np
 _Q = np.array([[1.0, 1.0, 1.0, 1.0]])                          # one query, d_k = 4
 _K = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]])    # q.k = 4 and 0
 _out, _w = self_attention(_Q, _K, np.eye(2))
@@ -200,6 +230,10 @@ assert np.allclose(self_attention(_Q, _K, _rng.normal(size=(3, 4)))[1], _ref), "
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_self_attention_matches_pytorch", "points": 1}
 """self_attention matches PyTorch's F.scaled_dot_product_attention."""
+import warnings
+import numpy as np
+import torch
+import torch.nn.functional as F
 _Q = np.array([[1.0, 0.0], [0.0, 1.0]])
 _V = np.array([[1.0, 2.0], [3.0, 4.0]])
 _out, _ = self_attention(_Q, _Q, _V)
@@ -261,6 +295,7 @@ print(dogs_love_treats, "\nrow sums:", np.sum(dogs_love_treats, axis=1))
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dogs_table_keeps_given_entries", "points": 1}
 """The table is 3 x 3, filled in, and keeps the given entries 0.5, 0.2 and 0.4 on the diagonal."""
+import numpy as np
 _t = np.asarray(dogs_love_treats, dtype=float)
 assert _t.shape == (3, 3), f"the table must be 3 x 3 (from Dogs/love/treats to Dogs/love/treats), got shape {_t.shape}"
 assert not np.any(np.isnan(_t)), f"replace every np.nan by a weight, got\n{_t}"
@@ -268,6 +303,7 @@ assert np.allclose(np.diag(_t), [0.5, 0.2, 0.4]), f"keep the given entries: the 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_dogs_table_rows_sum_to_one", "points": 1}
 """Every row of the table is a distribution: non-negative weights that sum to 1."""
+import numpy as np
 _t = np.asarray(dogs_love_treats, dtype=float)
 assert np.all(_t >= 0), f"attention weights are never negative, got\n{_t}"
 assert np.allclose(np.sum(_t, axis=1), 1.0), (f"each row (one query word) must sum to 1, got row sums {np.sum(_t, axis=1)}"
@@ -307,6 +343,7 @@ assert transformer_steps == 1, f"a transformer layer processes all 50 positions 
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_speedup", "points": 1}
 """The speedup is RNN time divided by transformer time."""
+import numpy as np
 assert np.isclose(float(speedup), 50.0), (f"speedup = RNN steps / transformer steps = 50 / 1 = 50, got {speedup}"
                                           + (" (that is a difference, not a ratio)" if np.isclose(float(speedup), 49) else "")
                                           + (" (upside down: RNN time / transformer time)" if np.isclose(float(speedup), 0.02) else ""))
@@ -367,6 +404,8 @@ assert np.isclose(float(speedup), 50.0), (f"speedup = RNN steps / transformer st
 # - Both get about the **same number of parameters** (≈ 9 – 10 thousand), the **same data**,
 #   the **same optimiser** (Adam), the **same number of steps and batch size**, and the same
 #   training step — the one you write below.
+#
+# ![The reversal task for the two models, drawn with 8 digits instead of 24. Top, the transformer: each output position t has a direct arrow to its source, input position 7 minus t, so all the arrows cross in the middle; the first input digit reaches the last output in one hop. Bottom, the LSTM: it reads the 8 digits, then 8 blank steps during which it writes the answers; every digit must pass through the chain of hidden states, so the first digit read reaches the last output 15 steps later (47 in the task).](figures/reversal_models.svg)
 #
 # First, the data (given):
 
@@ -574,6 +613,7 @@ assert _n_lstm > _n_transformer, f"text says the LSTM has a few more parameters:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_output_shape", "points": 1}
 """TinyTransformer.forward returns logits of shape (B, T, vocab_size), also for T < max_len."""
+import torch
 torch.manual_seed(10)
 _m = TinyTransformer(vocab_size=7, max_len=12, d_model=16, num_heads=2, d_ff=24)
 with torch.no_grad():
@@ -597,6 +637,7 @@ for (_V, _L, _d, _H, _ff, _nl) in [(7, 12, 16, 2, 24, 1), (9, 13, 12, 3, 20, 2)]
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_knows_positions", "points": 1}
 """The same token at different positions gets different outputs: the positional encoding is added."""
+import torch
 torch.manual_seed(11)
 _m = TinyTransformer(vocab_size=5, max_len=8, d_model=16, num_heads=2, d_ff=24)
 with torch.no_grad():
@@ -615,6 +656,8 @@ assert not torch.allclose(_a, _b, atol=1e-4), "permuting the input just permutes
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_forward_matches_reference", "points": 1}
 """forward computes head(blocks(embed(tokens) * sqrt(d_model) + pe[:T])) with every block in order."""
+import math
+import torch
 torch.manual_seed(12)
 _m = TinyTransformer(vocab_size=6, max_len=10, d_model=8, num_heads=2, d_ff=12)
 with torch.no_grad():
@@ -656,11 +699,11 @@ for _seed, (_V, _L, _d, _H, _ff, _nl, _B, _T) in enumerate([(6, 10, 8, 2, 12, 1,
 # 4. `loss.backward()` computes the gradients, `optimizer.step()` updates the parameters;
 # 5. return the loss as a Python float (`loss.item()`), for the loss curve.
 #
-# The loop around it (data, progress bar, loss history) is given below your cell, with the
-# helpers the tests use to say what goes wrong. One of them you can run yourself:
-# `gradient_problem()` calls your `training_step` twice on one batch with an optimiser that
-# records the gradients it is given; it returns `None` if every call clears the old gradients,
-# back-propagates and steps once, and otherwise a sentence saying what happened.
+# The loop around it (data, progress bar, loss history) is given below your cell. The first test
+# of this exercise defines a helper you can then run yourself: `gradient_problem()` calls your
+# `training_step` twice on one batch with an optimiser that records the gradients it is given; it
+# returns `None` if every call clears the old gradients, back-propagates and steps once, and
+# otherwise a sentence saying what happened.
 
 # %% nbgrader={"solution": true, "grade_id": "training_step"}
 def training_step(model, optimizer, tokens, targets):
@@ -733,6 +776,58 @@ def train(model, n_steps=N_STEPS, batch_size=BATCH_SIZE, lr=LR, seed=0, desc="tr
     return losses
 
 
+# %%
+# Try it: a few steps on a tiny model; the loss should start near ln(10) = 2.30 and go down.
+torch.manual_seed(0)
+_losses = train(TinyTransformer(VOCAB_SIZE, SEQ_LEN), n_steps=30, desc="try it")
+print([round(l, 2) for l in _losses[::5]])
+
+# %% tags=["claim"]
+assert abs(_losses[0] - math.log(10)) < 0.4, f"text says the loss starts near ln(10) = 2.30: first loss {_losses[0]:.3f}"
+assert np.mean(_losses[-5:]) < _losses[0] - 0.1, f"text says the loss goes down: first {_losses[0]:.3f}, mean of the last 5 {np.mean(_losses[-5:]):.3f}"
+
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_training_step_returns_the_loss", "points": 1}
+"""training_step returns the mean cross-entropy over all positions, computed before the update."""
+import math
+import warnings
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+# Helpers the tests of Exercises 3 and 5 use (defined here, reused by the later test cells).
+def _reversal_batch(batch_size, generator, seq_len=24, vocab_size=10):
+    """The reversal task, as the given make_reversal_batch: (tokens, targets), both (batch_size, seq_len)."""
+    tokens = torch.randint(0, vocab_size, (batch_size, seq_len), generator=generator)  # (B, T)
+    return tokens, tokens.flip(1)                                                       # (B, T)
+
+
+def _training_step_error(error):
+    """A clear message for an error raised inside your training_step."""
+    text = f"your training_step (Exercise 3) raised {type(error).__name__}: {error}"
+    if "Expected target size" in str(error) or "to match target batch_size" in str(error):
+        text += (" -- F.cross_entropy wants (N, V) logits and (N,) targets: flatten both, "
+                 "logits.reshape(-1, V) with V = logits.shape[-1] and targets.reshape(-1)")
+    return text
+
+
+class _LSTMTagger(nn.Module):
+    """The given LSTMBaseline: reads the tokens, then T blank steps during which it writes the answer."""
+
+    def __init__(self, vocab_size, d_embed=16, hidden_size=40):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.embed = nn.Embedding(vocab_size + 1, d_embed)                    # + 1: the blank token
+        self.lstm = nn.LSTM(d_embed, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, tokens):
+        B, T = tokens.shape
+        blanks = torch.full((B, T), self.vocab_size, dtype=tokens.dtype)      # (B, T)
+        states, _ = self.lstm(self.embed(torch.cat([tokens, blanks], dim=1))) # (B, 2T, hidden)
+        return self.head(states[:, T:])                                       # (B, T, vocab_size)
+
+
 class GradientRecorder(torch.optim.SGD):
     """An optimiser that checks a training step: SGD with learning rate 0 (the parameters never move)
     that records, every time its step() is called, the gradients it finds in p.grad."""
@@ -752,14 +847,14 @@ def gradient_problem():
     once with this batch's gradient, else a message saying what goes wrong (used by the tests)."""
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        model = LSTMBaseline(5, 4, 6)
-    tokens, targets = make_reversal_batch(3, torch.Generator().manual_seed(0), seq_len=7, vocab_size=5)
+        model = _LSTMTagger(5, 4, 6)
+    tokens, targets = _reversal_batch(3, torch.Generator().manual_seed(0), seq_len=7, vocab_size=5)
     recorder = GradientRecorder(model.parameters())
     for _ in range(2):
         try:
             training_step(model, recorder, tokens, targets)
         except Exception as error:
-            return training_step_error(error)
+            return _training_step_error(error)
     if len(recorder.seen) != 2:
         return (f"two calls of training_step called step() of the optimizer they were given {len(recorder.seen)} "
                 "times, expected 2: call optimizer.step() once, after loss.backward(), on the optimizer passed in")
@@ -776,18 +871,6 @@ def gradient_problem():
     return None
 
 
-# %%
-# Try it: a few steps on a tiny model; the loss should start near ln(10) = 2.30 and go down.
-torch.manual_seed(0)
-_losses = train(TinyTransformer(VOCAB_SIZE, SEQ_LEN), n_steps=30, desc="try it")
-print([round(l, 2) for l in _losses[::5]])
-
-# %% tags=["claim"]
-assert abs(_losses[0] - math.log(10)) < 0.4, f"text says the loss starts near ln(10) = 2.30: first loss {_losses[0]:.3f}"
-assert np.mean(_losses[-5:]) < _losses[0] - 0.1, f"text says the loss goes down: first {_losses[0]:.3f}, mean of the last 5 {np.mean(_losses[-5:]):.3f}"
-
-# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_training_step_returns_the_loss", "points": 1}
-"""training_step returns the mean cross-entropy over all positions, computed before the update."""
 class _Flat(nn.Module):
     """A stand-in sequence labeller: tokens (B, T) -> logits (B, T, V) (independent of your transformer)."""
 
@@ -802,13 +885,13 @@ class _Flat(nn.Module):
 
 torch.manual_seed(20)
 _m = _Flat(7, 9)
-_x, _y = make_reversal_batch(5, torch.Generator().manual_seed(1), seq_len=9, vocab_size=7)
+_x, _y = _reversal_batch(5, torch.Generator().manual_seed(1), seq_len=9, vocab_size=7)
 with torch.no_grad():
     _expected = F.cross_entropy(_m(_x).reshape(-1, 7), _y.reshape(-1)).item()
 try:
     _got = training_step(_m, torch.optim.SGD(_m.parameters(), lr=0.1), _x, _y)
 except Exception as _error:
-    raise AssertionError(training_step_error(_error)) from None
+    raise AssertionError(_training_step_error(_error)) from None
 assert isinstance(_got, float), (f"return the loss as a Python float (loss.item()), got {type(_got).__name__}"
                                               + (": a tensor keeps its whole graph alive" if torch.is_tensor(_got) else ""))
 assert abs(_got - _expected) < 1e-4, (f"expected the mean cross-entropy before the update, {_expected:.4f}, got {_got:.4f}"
@@ -821,7 +904,7 @@ for _seed in range(3):
     _m = _Flat(7, 9)
     with torch.no_grad():
         _m.out.weight.mul_(100.0)
-    _x, _y = make_reversal_batch(5, torch.Generator().manual_seed(5 + _seed), seq_len=9, vocab_size=7)
+    _x, _y = _reversal_batch(5, torch.Generator().manual_seed(5 + _seed), seq_len=9, vocab_size=7)
     with torch.no_grad():
         _expected = F.cross_entropy(_m(_x).double().reshape(-1, 7), _y.reshape(-1)).item()
     try:
@@ -829,7 +912,7 @@ for _seed in range(3):
             warnings.simplefilter("ignore")
             _got = float(training_step(_m, torch.optim.SGD(_m.parameters(), lr=0.0), _x, _y))
     except Exception as _error:
-        raise AssertionError(training_step_error(_error)) from None
+        raise AssertionError(_training_step_error(_error)) from None
     assert math.isfinite(_got), f"loss {_got} for confident logits (spread ~100): log(softmax) underflows; use F.cross_entropy"
     assert abs(_got - _expected) < 1e-4 * max(1.0, abs(_expected)), \
         f"loss {_got:.4f} for confident logits, expected {_expected:.4f} (log of a softmax that underflowed? use F.cross_entropy)"
@@ -837,6 +920,10 @@ for _seed in range(3):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_training_step_updates_like_pytorch", "points": 1}
 """training_step clears old gradients, back-propagates and steps: it matches a plain PyTorch step."""
+import copy
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 _problem = gradient_problem()          # two calls on one batch, with an optimiser that records the gradients it sees
 assert _problem is None, _problem
 ### BEGIN HIDDEN TESTS
@@ -859,16 +946,16 @@ def _reference_step(model, opt, x, y):
 
 for _kind in ("flat", "lstm"):
     torch.manual_seed(22)
-    _m1 = _Flat(7, 9) if _kind == "flat" else LSTMBaseline(7, 6, 11)
+    _m1 = _Flat(7, 9) if _kind == "flat" else _LSTMTagger(7, 6, 11)
     _m2 = copy.deepcopy(_m1)
     _o1, _o2 = torch.optim.SGD(_m1.parameters(), lr=0.2), torch.optim.SGD(_m2.parameters(), lr=0.2)
     _g = torch.Generator().manual_seed(3)
     for _i in range(3):
-        _x, _y = make_reversal_batch(4, _g, 9, 7)
+        _x, _y = _reversal_batch(4, _g, 9, 7)
         try:
             training_step(_m1, _o1, _x, _y)
         except Exception as _error:
-            raise AssertionError(training_step_error(_error)) from None
+            raise AssertionError(_training_step_error(_error)) from None
         _reference_step(_m2, _o2, _x, _y)
     for (_n, _p1), _p2 in zip(_m1.named_parameters(), _m2.parameters()):
         _err = float((_p1.detach() - _p2.detach()).abs().max())
@@ -878,14 +965,15 @@ for _kind in ("flat", "lstm"):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_training_step_lowers_the_loss", "points": 1}
 """Repeated training steps on one batch drive its loss down (gradient descent, not ascent)."""
+import torch
 torch.manual_seed(23)
-_m = LSTMBaseline(7, 8, 16)
+_m = _LSTMTagger(7, 8, 16)
 _opt = torch.optim.Adam(_m.parameters(), lr=2e-2)
-_x, _y = make_reversal_batch(8, torch.Generator().manual_seed(4), seq_len=5, vocab_size=7)
+_x, _y = _reversal_batch(8, torch.Generator().manual_seed(4), seq_len=5, vocab_size=7)
 try:
     _ls = [float(training_step(_m, _opt, _x, _y)) for _ in range(60)]
 except Exception as _error:
-    raise AssertionError(training_step_error(_error)) from None
+    raise AssertionError(_training_step_error(_error)) from None
 assert _ls[-1] < 0.5 * _ls[0], (f"the loss on a fixed batch should fall below half its start in 60 steps: {_ls[0]:.3f} -> {_ls[-1]:.3f}"
                                 + (f" ({gradient_problem()})" if gradient_problem() else ""))
 
@@ -920,6 +1008,16 @@ def heldout_accuracy(model, n_sequences=1000, seed=1234):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_heldout_accuracy", "points": 1}
 """heldout_accuracy is 1 for a perfect model, about 0.1 for guessing, and the exact fraction otherwise."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def _reversal_batch(batch_size, generator, seq_len=24, vocab_size=10):  # as the given make_reversal_batch
+    tokens = torch.randint(0, vocab_size, (batch_size, seq_len), generator=generator)  # (B, T)
+    return tokens, tokens.flip(1)
+
+
 class _Perfect(nn.Module):
     def forward(self, tokens):
         return F.one_hot(tokens.flip(1), 10).float()                      # (B, T, 10): the right answer
@@ -970,18 +1068,18 @@ class _Recorder(nn.Module):
 _rec = _Recorder()
 heldout_accuracy(_rec, n_sequences=23, seed=11)
 _seen = torch.cat(_rec.batches) if _rec.batches else torch.zeros(0, dtype=torch.long)
-_want, _ = make_reversal_batch(23, torch.Generator().manual_seed(11))
+_want, _ = _reversal_batch(23, torch.Generator().manual_seed(11))
 assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
     "heldout_accuracy(model, n_sequences=23, seed=11) must evaluate "
-    "make_reversal_batch(23, torch.Generator().manual_seed(11)); the model saw other sequences "
+    "_reversal_batch(23, torch.Generator().manual_seed(11)); the model saw other sequences "
     "(is `seed` ignored, or the training seed reused?)")
 _rec = _Recorder()
 heldout_accuracy(_rec)                                          # the defaults: n_sequences=1000, seed=1234
 _seen = torch.cat(_rec.batches) if _rec.batches else torch.zeros(0, dtype=torch.long)
-_want, _ = make_reversal_batch(1000, torch.Generator().manual_seed(1234))
+_want, _ = _reversal_batch(1000, torch.Generator().manual_seed(1234))
 assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
     "heldout_accuracy(model) must use the documented defaults n_sequences=1000, seed=1234, i.e. evaluate "
-    f"make_reversal_batch(1000, torch.Generator().manual_seed(1234)); the model saw {tuple(_seen.shape)} other sequences")
+    f"_reversal_batch(1000, torch.Generator().manual_seed(1234)); the model saw {tuple(_seen.shape)} other sequences")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -994,7 +1092,8 @@ assert _seen.shape == _want.shape and torch.equal(_seen, _want), (
 # `transformer` and `lstm`, their losses `transformer_losses` and `lstm_losses` (one float per
 # step), and their held-out accuracies `transformer_accuracy` and `lstm_accuracy`. Nothing to
 # write here: the points below are for your model really learning the task, which only happens
-# if Exercises 2 – 4 are right. If one of them raises an error, the cell still defines every
+# if Exercises 2 – 4 are right (the tests train their own copies of both models, exactly as this
+# cell does, so they get the same models and the same numbers). If one of them raises an error, the cell still defines every
 # name, then stops with a message that says which exercise to fix.
 
 # %% nbgrader={"locked": true, "grade_id": "experiment"}
@@ -1044,20 +1143,64 @@ assert transformer_accuracy >= 0.995, f"text says the transformer's held-out acc
 assert 0.25 <= lstm_accuracy <= 0.33, f"text says the LSTM's held-out accuracy is 0.29: got {lstm_accuracy:.3f}"
 assert transformer_seconds < 60 and lstm_seconds < 60, f"text says each model trains in seconds: {transformer_seconds:.1f} s and {lstm_seconds:.1f} s"
 
-# %% nbgrader={"locked": true, "grade_id": "experiment_checks"}
-def experiment_problem(*names):
-    """Checks the tests below make first: None if the named models ("transformer", "lstm") exist, run and were
-    trained for N_STEPS steps by the cell above; else a message naming what to fix."""
-    models = {"transformer": (transformer, transformer_losses), "lstm": (lstm, lstm_losses)}
-    for name in names:
-        model, losses = models[name]
-        if name in experiment_errors:
-            return f"{experiment_errors[name]} -- fix that, then run the experiment cell again"
-        if model is None or model_error(model):
-            return f"the {name} cannot run: {model_error(model) if model is not None else 'it was never built'}"
-        if len(losses) != N_STEPS:
-            return f"the {name} was trained for {len(losses)} of {N_STEPS} steps: run the experiment cell again"
+# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_heldout_accuracy", "points": 2}
+"""The trained transformer reverses fresh sequences: held-out accuracy of at least 0.9."""
+import torch
+
+
+# The tests of Exercise 5 train their own copies of the experiment's two models, exactly as the
+# experiment cell does (same seed, data, optimiser and steps, so the same models): they check your
+# TinyTransformer, training_step and heldout_accuracy, not variables. The later tests reuse them.
+def _model_error(model):
+    """None if `model` maps tokens (2, 24) to logits (2, 24, 10); else what goes wrong."""
+    who = ("your TinyTransformer.forward (Exercise 2)" if type(model).__name__ == "TinyTransformer"
+           else f"the {type(model).__name__}")
+    tokens = torch.arange(48).reshape(2, 24) % 10                                     # (2, 24)
+    try:
+        with torch.no_grad():
+            logits = model(tokens)
+    except Exception as error:
+        return f"{who} raised {type(error).__name__}: {error}"
+    if not torch.is_tensor(logits) or tuple(logits.shape) != (2, 24, 10):
+        got = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
+        return f"{who} returned {got} for tokens of shape (2, 24); expected logits (2, 24, 10)"
     return None
+
+
+def _train_as_the_experiment(name, n_steps=400, batch_size=64, lr=3e-3):
+    """(model, None) with the experiment's `name` ("transformer" or "lstm") trained as the experiment cell trains it,
+    or (None, a message naming what to fix)."""
+    torch.set_num_threads(1)                       # as the setup cell: the same seed gives the same model
+    torch.manual_seed(0)
+    try:
+        model = (TinyTransformer(10, 24, d_model=32, num_heads=2, d_ff=64, num_layers=1) if name == "transformer"
+                 else _LSTMTagger(10, d_embed=16, hidden_size=40))
+    except Exception as error:
+        return None, f"TinyTransformer(...) raised {type(error).__name__}: {error} (Exercise 2)"
+    problem = _model_error(model)
+    if problem:
+        return None, f"the {name} cannot run: {problem}"
+    generator = torch.Generator().manual_seed(0)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(n_steps):
+        tokens, targets = _reversal_batch(batch_size, generator)
+        try:
+            training_step(model, optimizer, tokens, targets)
+        except Exception as error:
+            return None, f"training the {name} stopped: {_training_step_error(error)}"
+    model.eval()
+    return model, None
+
+
+_trained_models = {}
+
+
+def _trained(name):
+    """The trained model `name` and None, or None and a problem; each model is trained once."""
+    if name not in _trained_models:
+        _trained_models[name] = _train_as_the_experiment(name)
+    return _trained_models[name]
 
 
 def likely_causes():
@@ -1085,34 +1228,33 @@ def likely_causes():
     return "likely cause: " + "; ".join(causes)
 
 
-# %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_heldout_accuracy", "points": 2}
-"""The trained transformer reverses fresh sequences: held-out accuracy of at least 0.9."""
-_problem = experiment_problem("transformer")
+_transformer, _problem = _trained("transformer")
 assert _problem is None, _problem
 _g = torch.Generator().manual_seed(77)
 _x = torch.randint(0, 10, (200, 24), generator=_g)
 with torch.no_grad():
-    _acc = (transformer(_x).argmax(-1) == _x.flip(1)).float().mean().item()
+    _acc = (_transformer(_x).argmax(-1) == _x.flip(1)).float().mean().item()
 assert _acc >= 0.9, f"held-out accuracy of the trained transformer is {_acc:.3f}, expected at least 0.9 ({likely_causes()})"
 ### BEGIN HIDDEN TESTS
 _g = torch.Generator().manual_seed(20240607)
 _x = torch.randint(0, 10, (2000, 24), generator=_g)
-transformer.eval()
+_transformer.eval()
 with torch.no_grad():
-    _acc = (transformer(_x).argmax(-1) == torch.flip(_x, dims=[1])).double().mean().item()
+    _acc = (_transformer(_x).argmax(-1) == torch.flip(_x, dims=[1])).double().mean().item()
 assert _acc >= 0.9, f"held-out accuracy on the grader's data is {_acc:.3f}, expected at least 0.9 ({likely_causes()})"
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_reads_the_far_token", "points": 1}
 """The trained transformer copies the FIRST input token to the LAST output position: change it, the answer follows."""
-_problem = experiment_problem("transformer")
+import torch
+_transformer, _problem = _trained("transformer")
 assert _problem is None, _problem
 _g = torch.Generator().manual_seed(78)
 _x = torch.randint(0, 10, (100, 24), generator=_g)
 _x2 = _x.clone()
 _x2[:, 0] = (_x[:, 0] + 1 + torch.randint(0, 9, (100,), generator=_g)) % 10   # a different first token
 with torch.no_grad():
-    _p1, _p2 = transformer(_x).argmax(-1), transformer(_x2).argmax(-1)
+    _p1, _p2 = _transformer(_x).argmax(-1), _transformer(_x2).argmax(-1)
 _follow = (_p2[:, -1] == _x2[:, 0]).float().mean().item()
 assert _follow >= 0.9, (f"after changing input position 0, the prediction at output position 23 equals the new token "
                         f"in only {_follow:.0%} of the sequences (expected at least 90%; {likely_causes()})")
@@ -1121,29 +1263,35 @@ assert _others >= 0.9, f"changing input position 0 changed the other outputs too
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_transformer_beats_lstm", "points": 1}
 """With the same parameter and step budget, the transformer beats the LSTM by a wide margin."""
-_problem = experiment_problem("transformer", "lstm")
+import torch
+_transformer, _problem = _trained("transformer")
+assert _problem is None, _problem
+_lstm, _problem = _trained("lstm")
 assert _problem is None, _problem
 _g = torch.Generator().manual_seed(79)
 _x = torch.randint(0, 10, (300, 24), generator=_g)
 with torch.no_grad():
-    _acc_t = (transformer(_x).argmax(-1) == _x.flip(1)).float().mean().item()
-    _acc_l = (lstm(_x).argmax(-1) == _x.flip(1)).float().mean().item()
-assert _acc_t >= 0.9 and _acc_l < 0.6, (f"expected the transformer >= 0.9 and the LSTM < 0.6 after the same {N_STEPS} steps, "
+    _acc_t = (_transformer(_x).argmax(-1) == _x.flip(1)).float().mean().item()
+    _acc_l = (_lstm(_x).argmax(-1) == _x.flip(1)).float().mean().item()
+assert _acc_t >= 0.9 and _acc_l < 0.6, (f"expected the transformer >= 0.9 and the LSTM < 0.6 after the same 400 steps, "
                                         f"got {_acc_t:.3f} and {_acc_l:.3f} ({likely_causes()})")
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_reported_accuracies", "points": 1}
-"""transformer_accuracy and lstm_accuracy are the models' real held-out accuracies (fractions in [0, 1])."""
-assert "accuracy" not in experiment_errors, experiment_errors.get("accuracy")
-for _name, _model in (("transformer", transformer), ("lstm", lstm)):
-    assert _model is not None and model_error(_model) is None, \
-        f"this test needs a {_name} that runs: {model_error(_model) if _model is not None else 'it was never built'}"
+"""heldout_accuracy gives the trained models' real held-out accuracies (the experiment's transformer_accuracy, lstm_accuracy)."""
+import torch
 _g = torch.Generator().manual_seed(80)
 _x = torch.randint(0, 10, (1000, 24), generator=_g)
-with torch.no_grad():
-    _acc_t = (transformer(_x).argmax(-1) == _x.flip(1)).float().mean().item()
-    _acc_l = (lstm(_x).argmax(-1) == _x.flip(1)).float().mean().item()
-assert abs(float(transformer_accuracy) - _acc_t) < 0.03, f"transformer_accuracy = {transformer_accuracy}, but on fresh data the model gets {_acc_t:.3f} (check heldout_accuracy, Exercise 4)"
-assert abs(float(lstm_accuracy) - _acc_l) < 0.03, f"lstm_accuracy = {lstm_accuracy}, but on fresh data the model gets {_acc_l:.3f} (check heldout_accuracy, Exercise 4)"
+for _name in ("transformer", "lstm"):
+    _model, _problem = _trained(_name)
+    assert _problem is None, f"this test needs a {_name} that trains: {_problem}"
+    with torch.no_grad():
+        _real = (_model(_x).argmax(-1) == _x.flip(1)).float().mean().item()
+    try:
+        _reported = heldout_accuracy(_model)
+    except Exception as _error:
+        raise AssertionError(f"your heldout_accuracy (Exercise 4) raised {type(_error).__name__}: {_error}") from None
+    assert abs(float(_reported) - _real) < 0.03, \
+        f"heldout_accuracy gives the trained {_name} {_reported}, but on fresh data the model gets {_real:.3f} (check heldout_accuracy, Exercise 4)"
 
 # %% [markdown]
 # ## 4. Discovery: what did they learn, and how? (~20 min)
@@ -1166,8 +1314,8 @@ def smooth(values, k=10):
 transformer_per_position = accuracy_per_position(transformer)     # (T,)
 lstm_per_position = accuracy_per_position(lstm)                   # (T,)
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-axes[0].plot(smooth(transformer_losses), label=f"transformer ({n_parameters(transformer):,} params)")
-axes[0].plot(smooth(lstm_losses), label=f"LSTM ({n_parameters(lstm):,} params)")
+axes[0].plot(smooth(transformer_losses), "-", label=f"transformer ({n_parameters(transformer):,} params)")
+axes[0].plot(smooth(lstm_losses), "-.", label=f"LSTM ({n_parameters(lstm):,} params)")
 axes[0].axhline(np.log(VOCAB_SIZE), color="gray", ls="--", lw=1, label="guessing (ln 10)")
 axes[0].set(xlabel="training step", ylabel="cross-entropy loss (smoothed)", title="Training loss, same budget")
 axes[0].legend()
@@ -1189,6 +1337,12 @@ assert lstm_per_position[0] >= 0.85, f"model answer: the LSTM is almost perfect 
 assert 0.3 <= lstm_per_position[1] <= 0.48, f"model answer: about 0.4 at output 1: {lstm_per_position[1]:.3f}"
 assert 0.14 <= lstm_per_position[9:16].mean() <= 0.26, f"model answer: about 0.2 in the middle: {lstm_per_position[9:16].mean():.3f}"
 assert lstm_per_position[-3:].mean() >= lstm_per_position[9:16].mean() + 0.05, f"model answer: recovers a little for the last outputs: last 3 {lstm_per_position[-3:]}, middle {lstm_per_position[9:16].mean():.3f}"
+
+# %% [markdown]
+# **Figure.** Left: the smoothed training loss of the transformer (solid) and the LSTM (dash-dot) over the
+# 400 steps, with the loss of uniform guessing, ln 10 ≈ 2.30 (dashed). Right: the held-out accuracy at every
+# output position: the transformer (circles) is right at every position; the LSTM (squares) is almost
+# perfect at output 0, about 0.4 at output 1 and about 0.2 in the middle (guessing: 0.1, dashed).
 
 # %% [markdown]
 # Now look inside the transformer: the attention weights of both heads for one fresh sequence.
@@ -1224,6 +1378,12 @@ assert np.all((band[:, 2] >= 0.4) & (band[:, 2] <= 0.7)), f"model answer: about 
 assert np.all((band[:, [1, 3]] >= 0.1) & (band[:, [1, 3]] <= 0.3)), f"model answer: about 0.2 on each neighbour: {band[:, [1, 3]]}"
 assert np.all(band[:, [0, 4]] < 0.06), f"model answer: a band of three keys, little beyond: {band[:, [0, 4]]}"
 assert np.abs(band - band_other).max() < 0.05, f"model answer: the pattern depends on positions, not digits: band {band} vs {band_other}"
+
+# %% [markdown]
+# **Figure.** The attention weights of the trained transformer's two heads for one fresh sequence, as
+# heatmaps (rows: output positions, the queries; columns: input positions, the keys; brighter = more
+# weight): in both heads each query $t$ puts its weight on a narrow band around key $23 - t$, the
+# anti-diagonal.
 
 # %% [markdown]
 # Finally, an ablation — the experiment that shows *which part* does the work. The same
@@ -1442,6 +1602,7 @@ print("largest difference from recomputing everything:",
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_shapes", "points": 1}
 """cached_attention_step returns out (B, d_v) and a cache that grows by one position per step."""
+import torch
 _g = torch.Generator().manual_seed(2)
 _X = torch.randn(2, 3, 6, generator=_g)
 _Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 5, generator=_g)
@@ -1455,6 +1616,7 @@ for _t in range(3):
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_first_step", "points": 1}
 """At the first step a token can only attend to itself: the output is its own value."""
+import torch
 _g = torch.Generator().manual_seed(3)
 _x0 = torch.randn(2, 6, generator=_g)
 _Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 5, generator=_g)
@@ -1473,6 +1635,7 @@ for _B, _dm, _dk, _dv, _dtype in [(1, 5, 3, 7, torch.float32), (3, 9, 6, 2, torc
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_keeps_the_past", "points": 1}
 """The returned cache is the old keys and values, unchanged, followed by the new token's key and value."""
+import torch
 _g = torch.Generator().manual_seed(4)
 _old = {"K": torch.randn(2, 3, 4, generator=_g), "V": torch.randn(2, 3, 5, generator=_g)}
 _old_K, _old_V = _old["K"].clone(), _old["V"].clone()
@@ -1502,6 +1665,7 @@ for _B, _t, _dm, _dk, _dv in [(1, 1, 5, 3, 7), (3, 6, 9, 6, 2)]:
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_kv_cache_matches_recomputation", "points": 1}
 """Step by step with the cache gives exactly what recomputing the whole prefix gives."""
+import torch
 _g = torch.Generator().manual_seed(5)
 _X = torch.randn(2, 5, 6, generator=_g)
 _Wq, _Wk, _Wv = torch.randn(6, 4, generator=_g), torch.randn(6, 4, generator=_g), torch.randn(6, 3, generator=_g)
@@ -1509,7 +1673,8 @@ _cache, _outs = None, []
 for _t in range(5):
     _out, _cache = cached_attention_step(_X[:, _t], _Wq, _Wk, _Wv, _cache)
     _outs.append(_out.reshape(2, 3))
-_got, _ref = torch.stack(_outs, dim=1), causal_attention_full(_X, _Wq, _Wk, _Wv)
+_got = torch.stack(_outs, dim=1)                                                  # (B, T, d_v)
+_ref = torch.nn.functional.scaled_dot_product_attention(_X @ _Wq, _X @ _Wk, _X @ _Wv, is_causal=True)  # as causal_attention_full
 assert torch.allclose(_got, _ref, rtol=1e-4, atol=1e-5), \
     (f"cached outputs differ from recomputing everything (max difference {float((_got - _ref).abs().max()):.3g}): "
      "is the new token among the keys it attends to, is softmax over the keys, are the scores divided by sqrt(d_k)?")
@@ -1627,6 +1792,12 @@ assert cost["naive"][4] > 1.5 * cost["fused"][4], f"text says the fused kernel i
 assert cost["weights_bytes"][3] == 16 * 2**20, f"text says the weights take 16 MiB at T = 1024: {cost['weights_bytes'][3] / 2**20} MiB"
 
 # %% [markdown]
+# **Figure.** Log-log plots against the sequence length $T$ (128 to 2048). Left: the CPU time of one
+# attention layer written as yours (circles), PyTorch's fused `F.scaled_dot_product_attention` (squares)
+# and an `nn.RNN` of the same width (triangles). Right: the memory of the attention weights (circles,
+# slope 2: quadratic) and of the RNN's hidden states (triangles, slope 1: linear), in MiB.
+
+# %% [markdown]
 # **Discovery.** On a log-log plot a power law is a straight line, and its slope is the power:
 # the weights' memory has slope 2 (each doubling of $T$ multiplies it by 4), the RNN's states
 # slope 1. Attention's time grows faster than linearly, towards slope 2 as $T$ grows (or
@@ -1673,8 +1844,8 @@ for _k, _name in (("recompute", "recompute the prefix"), ("cache", "KV cache")):
     print(f"{_name:>20}: median step {np.median(step_ms[_k][first]):.3f} ms over the first 32 tokens, "
           f"{np.median(step_ms[_k][last]):.3f} ms over the last 32")
 fig, ax = plt.subplots(figsize=(6, 3.4))
-ax.plot(step_ms["recompute"], label="recompute the prefix")
-ax.plot(step_ms["cache"], label="KV cache")
+ax.plot(step_ms["recompute"], "-", label="recompute the prefix")
+ax.plot(step_ms["cache"], "--", label="KV cache")
 ax.set(xlabel="generation step t", ylabel="CPU ms per step", title="One attention layer, one token per step")
 ax.legend()
 plt.tight_layout()
@@ -1686,6 +1857,11 @@ _cache_growth = np.median(step_ms["cache"][last]) / np.median(step_ms["cache"][f
 assert _rec_growth > 4, f"text says recomputing gets slower with every token: late/early median step {_rec_growth:.2f}"
 assert _rec_growth > 2 * _cache_growth, f"text says the cached step grows far more slowly: growth {_rec_growth:.2f} (recompute) vs {_cache_growth:.2f} (cache)"
 assert np.median(step_ms["recompute"][last]) > 3 * np.median(step_ms["cache"][last]), f"the cache should be much faster late in the generation: {np.median(step_ms['recompute'][last]):.3f} vs {np.median(step_ms['cache'][last]):.3f} ms"
+
+# %% [markdown]
+# **Figure.** The CPU time of each generation step of one attention layer, in milliseconds: recomputing the
+# whole prefix (solid) gets slower with every token, while the step with a KV cache (dashed) stays much
+# faster and grows far more slowly.
 
 # %% [markdown]
 # ## 6. Reflection questions (graded by hand, ~15 min)
@@ -1750,6 +1926,7 @@ quiz_memory_growth = 16
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_memory_growth", "points": 1}
 """Question 1: how the attention weights' memory grows with the length."""
+import numpy as np
 import numbers
 assert isinstance(quiz_memory_growth, numbers.Real) and not isinstance(quiz_memory_growth, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_memory_growth!r}"
@@ -1792,6 +1969,7 @@ quiz_flash_is_approximate = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_flash_is_approximate", "points": 1}
 """Question 3: FlashAttention is exact."""
+import numpy as np
 assert isinstance(quiz_flash_is_approximate, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_flash_is_approximate!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_flash_is_approximate) is False, "False: FlashAttention computes exact attention; it saves memory and time by tiling (an online softmax over blocks kept in fast on-chip memory), never storing the T x T matrix"
@@ -1810,6 +1988,7 @@ quiz_gqa_factor = 4
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_gqa_factor", "points": 1}
 """Question 4: how much smaller grouped-query attention makes the KV cache."""
+import numpy as np
 import numbers
 assert isinstance(quiz_gqa_factor, numbers.Real) and not isinstance(quiz_gqa_factor, (bool, np.bool_)), \
     f"answer with a number (an int or a float), got {quiz_gqa_factor!r}"
@@ -1830,6 +2009,7 @@ quiz_generation_parallel = False
 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_quiz_generation_parallel", "points": 1}
 """Question 5: generation is sequential."""
+import numpy as np
 assert isinstance(quiz_generation_parallel, (bool, np.bool_)), f"answer True or False (without quotes), got {quiz_generation_parallel!r}"
 ### BEGIN HIDDEN TESTS
 assert bool(quiz_generation_parallel) is False, "False: training and reading the prompt are parallel, but each generated token depends on the previous ones: generation takes one step per token"
