@@ -64,7 +64,7 @@ def _check_environment(tested):
 _check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
 
 # %% nbgrader={"locked": true, "grade_id": "setup"}
-# Given, working code from Parts 2-4 (read-only). Run this cell first.
+# Given, working code from Parts 2-4 (read-only). Run this cell before the exercises.
 import math
 import warnings
 
