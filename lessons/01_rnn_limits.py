@@ -88,8 +88,6 @@ torch.set_num_threads(2)
 # along through many steps. What does this chain mean for *when* each step can be computed?
 # The two exercises below make you work it out.
 #
-# ![An RNN unrolled through time. Each input x_t feeds the hidden state h_t, each h_t feeds the next state and an output y_t; the same weights W_xh and W_hh are used at every step, starting from a given h_0. Thick arrows mark the path from word 1 to word T, T minus 1 recurrent steps long, and each state must wait for the one before it.](figures/rnn_unrolled.svg)
-#
 # **Real-world example — the telephone game.** A message is whispered from person to person;
 # the last person hears only what the one before them says, and every hop may lose a detail.
 # Or: an RNN reads a book **one word at a time with its finger**; a transformer **sees the whole
@@ -234,7 +232,10 @@ assert gpus_attention == 12, f"each output of a self-attention layer needs only 
 # The *same* weights are used at every step. This is the "Elman" RNN that
 # `torch.nn.RNN(nonlinearity="tanh")` implements — PyTorch stores its weights transposed
 # (`weight_hh_l0` is $W_{hh}^\top$, because it multiplies on the left) and has two biases whose
-# sum plays the role of $b_h$.
+# sum plays the role of $b_h$. Unrolled through time, the recurrence is one chain of states
+# (below; $y_t$ stands for whatever a model reads from $h_t$ — in this notebook, the state itself):
+#
+# ![An RNN unrolled through time. Each input x_t feeds the hidden state h_t, each h_t feeds the next state and an output y_t; the same weights W_xh and W_hh are used at every step, starting from a given h_0. Thick arrows mark the path from word 1 to word T, T minus 1 recurrent steps long, and each state must wait for the one before it.](figures/rnn_unrolled.svg)
 #
 # ### Exercise 3 — one RNN step (4 points)
 
