@@ -76,7 +76,7 @@ def multi_head_split_merge():
     ax.text(50, 24.8, "merge_heads = Concat(head_1, ..., head_h)   (B, T, h · d_head) = (B, T, d_model)",
             ha="center", va="top", fontsize=9.5, color=INK)
     arrow(ax, (50, 20.5), (50, 17))
-    box(ax, 27, 11, 46, 6, "W_o = nn.Linear(d_model, d_model): mixes the heads", size=9.5)
+    box(ax, 22, 11, 56, 6, "W_o = nn.Linear(d_model, d_model): mixes the heads", size=9.5)
     arrow(ax, (50, 11), (50, 7.5))
     box(ax, 30, 2.5, 40, 5, "output   (B, T, d_model)", weight="bold", size=11)
     ax.text(0, 2.5, "drawn with h = 4 heads;\nthe paper's base model: h = 8,\nd_model = 512, d_head = 64",
