@@ -357,11 +357,7 @@ assert last_unchanged, "text says shuffling the words before the last one leaves
 # positional encodings, of the same dimension $d_{model}$, to the embeddings at the bottom of
 # the encoder and decoder stacks; the embeddings are first multiplied by $\sqrt{d_{model}}$,
 # §3.4.) The equivariance gap then stops being 0, because two positions never get the same
-# vector.
-#
-# ![Diagram of the input of the first layer for "the cat chased the mouse": for each position 0 to 4, the word's embedding vector (8 coloured cells) plus that position's encoding vector equals the input vector. The word "the" at positions 0 and 3 has the same embedding row but a different position row, so its two input vectors differ.](figures/embedding_plus_position.svg)
-#
-# What should $p_t$ look like? We want
+# vector. What should $p_t$ look like? We want
 # - every position to be **unique**;
 # - **relative** positions to be easy to use (word 3 is closer to word 4 than to word 10, and
 #   "two words back" should look the same everywhere in the sentence);
@@ -827,6 +823,8 @@ assert np.abs(far).max() <= 1.0 and np.allclose(np.linalg.norm(far, axis=1), mat
 # %% [markdown]
 # **Positions break the symmetry.** Back to the sentence pair: add the encodings to the
 # embeddings (scaled by $\sqrt{d_{model}}$ as in the paper) and measure again.
+#
+# ![Diagram of the input of the first layer for "the cat chased the mouse": for each position 0 to 4, the word's embedding vector (8 coloured cells) plus that position's encoding vector equals the input vector. The word "the" at positions 0 and 3 has the same embedding row but a different position row, so its two input vectors differ.](figures/embedding_plus_position.svg)
 
 # %%
 def with_positions(X):
