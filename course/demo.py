@@ -157,9 +157,28 @@ def report(course: Path, parts, outcomes, log=print) -> list[str]:
         log(f"  {'TOTAL (auto)':<{width}} " + " ".join(f"{t:>10}" for t in totals))
         for s in democlass.MISTAKE_STUDENTS:
             log(f"    {s}: {democlass.mistakes(part)[s]['about']}")
+        log("  likely mistakes their feedback names (lessons/mistakes/):")
+        for s in democlass.MISTAKE_STUDENTS:
+            log(f"    {s}: {named_mistakes(course, part, by_key[(s, part)])}")
     log("\nevery score is as the demo class promises" if not problems else
         "\nscores that differ from what the demo class promises:\n  " + "\n  ".join(problems))
     return problems
+
+
+def named_mistakes(course: Path, part: str, outcome) -> str:
+    """The likely mistakes a student's feedback names, as `cell: name` (course/feedback.py)."""
+    from . import feedback
+
+    record = feedback.load_record(part)
+    path = course / "autograded" / outcome.student / part / f"{part}.ipynb"
+    if record is None:
+        return "none (no record: python -m course mutants --record)"
+    if not path.is_file():
+        return "none (not graded)"
+    nbs = [nbformat.read(course / d / part / f"{part}.ipynb", as_version=4) for d in ("source", "release")]
+    failing = {g for g, (score, top) in outcome.cells.items() if score is not None and top and score < top}
+    found = feedback.likely_mistakes(record, *nbs, nbformat.read(path, as_version=4), failing)
+    return "; ".join(f"{m.cell}: {' or '.join(e['name'] for e in m.mistakes)}" for m in found) or "none"
 
 
 def _fmt(x):
