@@ -65,7 +65,15 @@ _NUMPY_INT = ("returns a count: an np.int32 is the same count as an int, and Num
               "are accepted on purpose (the catalogue's alternatives)")
 _HEADS_FREE = ("the result does not depend on num_heads, which is the point of the exercise (h heads of size d/h "
                "weigh and cost as much as one head of size d): ignoring it is a correct answer")
+_IN_PLACE = ("loads the weights into the block it is given, in place; its return value is not part of the "
+             "contract, so a wrapper that replaces the return value changes nothing")
+_MODULE_OUT = ("returns an nn.Module: zeros, wrong_type and wrong_dtype return a module unchanged, so the "
+               "'mutant' is the solution itself (first_input, liar and every ignored argument are made and caught)")
 GENERIC_SKIPS = {
+    **{("07_real_models", name, kind): _IN_PLACE
+       for name in ("load_bert_layer", "load_gpt2_block")
+       for kind in ("zeros", "first_input", "liar", "wrong_type", "wrong_dtype")},
+    **{("07_real_models", "block_for", kind): _MODULE_OUT for kind in ("zeros", "wrong_type", "wrong_dtype")},
     ("03_multi_head_attention", "mha_param_count", "ignores_num_heads"): _HEADS_FREE,
     ("03_multi_head_attention", "mha_multiply_adds", "ignores_num_heads"): _HEADS_FREE,
     ("05_transformer_block", "encoder_param_count", "ignores_num_heads"): _HEADS_FREE,
