@@ -176,6 +176,9 @@ def likely_mistakes(record: dict, source_nb, release_nb, student_nb, failing: se
     reached = reach(source_nb, {g: [s] for g, s in mine.items()})["affected"]
     exercise = democlass.exercises(source_nb)
     labels = exercise_labels(source_nb)
+    # A plain answer (a quiz letter, a number) that is not the solution's explains its own test's
+    # failure, even where that test can also reach E: such tests say nothing about E.
+    wrong = {g for g in src if g in mine and _wrong_answer(mine[g], democlass.solution_text(src[g]))}
     by_cell = {}
     for e in record.get("mistakes", []):
         if len(e.get("cells", [e["cell"]])) == 1 and e.get("fails"):
@@ -188,8 +191,9 @@ def likely_mistakes(record: dict, source_nb, release_nb, student_nb, failing: se
         if text in (stub.get(g, "").strip(), democlass.solution_text(src[g]).strip()):
             continue
         tests = set(record.get("reach", {}).get(g, [])) | reached.get(g, set())
-        seen = failing & tests
-        found = [e for e in entries if set(e["fails"]) == seen]
+        blurred = {t for t, owner in exercise.items() if owner in wrong and owner != g}
+        seen = (failing & tests) - blurred
+        found = [e for e in entries if set(e["fails"]) - blurred == seen and seen]
         if found and any("answer" in e for e in found):
             answers = literal_answers(text)
             if answers is None:
@@ -206,6 +210,14 @@ def likely_mistakes(record: dict, source_nb, release_nb, student_nb, failing: se
             out.append(Match(g, labels.get(g, f"`{g}`"), found, fails,
                              [t for t in fails if exercise.get(t) != g]))
     return out
+
+
+def _wrong_answer(student: str, solution: str) -> bool:
+    """Is a plain-answer cell (literals only) answered otherwise than the solution?"""
+    mine, right = literal_answers(student), literal_answers(solution)
+    if not mine or not right:
+        return False
+    return any(norm(mine.get(n)) != norm(v) for n, v in right.items())
 
 
 # ---------------------------------------------------------------- the feedback cells
