@@ -22,8 +22,19 @@ from .conftest import source_nb
 
 PARTS = parts()
 UNCATALOGUED_PART = "02_self_attention"
-# Right for short texts, wrong for long ones (n (n + 1) from n = 50 on): no catalogued mistake does that.
-UNCATALOGUED = "def n_connections(n):\n    return n * n if n < 50 else n * (n + 1)\n"
+# Without a mask it averages the keys instead of the values (masked attention is right): no catalogued mistake
+# fails exactly the checks this fails.
+UNCATALOGUED = '''def scaled_dot_product_attention(Q, K, V, mask=None):
+    scores = attention_scores(Q, K)
+    if mask is None:
+        weights = softmax(scores, axis=-1)
+        return weights @ np.asarray(K), weights
+    mask = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+    any_allowed = mask.any(axis=-1, keepdims=True)
+    scores = np.where(any_allowed, np.where(mask, scores, -np.inf), 0.0)
+    weights = np.where(mask, softmax(scores, axis=-1), 0.0)
+    return weights @ np.asarray(V), weights
+'''
 
 
 @pytest.fixture(scope="module")
@@ -120,19 +131,20 @@ def test_an_uncatalogued_wrong_answer_gets_the_plain_messages_and_no_guess(taugh
     from course.mutants import write_submission
     course, _ = taught
     part, student = UNCATALOGUED_PART, "dave"
-    write_submission(course, part, student, {"n_connections": UNCATALOGUED})
+    write_submission(course, part, student, {"scaled_dot_product_attention": UNCATALOGUED})
     (o,) = grade_class(course, [part], [student], jobs=1, sandbox=True, log=lambda *a: None)
     fails = failing(o)
-    assert fails == {"test_n_connections_any_length"}, f"dave should fail only the any-length check, fails {fails}"
+    assert "test_sdpa_matches_pytorch" in fails and fails <= {"test_sdpa_matches_pytorch", "test_sdpa_shapes_and_rows"}, \
+        f"dave should fail the unmasked attention checks only, fails {sorted(fails)}"
     record = record_of(part)
-    same = [e["name"] for e in record["mistakes"] if e["cell"] == "n_connections" and set(e["fails"]) == fails]
+    same = [e["name"] for e in record["mistakes"] if set(e["fails"]) == fails]
     assert not same, f"the 'uncatalogued' answer fails like recorded mistakes {same}: pick another answer"
     generate(course, [part])
     page_html = page(course, student, part)
     assert not boxes(page_html, "likely-mistake") and not boxes(page_html, "because"), \
         f"dave's feedback guesses a mistake: {[text_of(b) for b in boxes(page_html, 'likely-mistake')]}"
     text = text_of(page_html)
-    assert "Grade cell: test_n_connections_any_length" in text and "n_connections(12) is wrong" in text, \
+    assert "Grade cell: test_sdpa_matches_pytorch" in text and "output row 0 should be" in text, \
         "dave's feedback does not show the failed check and its message"
 
 
