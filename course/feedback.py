@@ -245,21 +245,25 @@ def _box(kind: str, css: str, body: str) -> NotebookNode:
 
 def mistake_box(m: Match) -> NotebookNode:
     checks = ", ".join(f"`{t}`" for t in m.fails)
-    if len(m.mistakes) == 1:
-        e = m.mistakes[0]
+    said = {}  # catalogue entries that read the same (the same about and hint) are shown once
+    for e in m.mistakes:
+        said.setdefault((mistake_text(e), e.get("hint", "").strip()), e)
+    mistakes = list(said.values())
+    if len(mistakes) == 1:
+        e = mistakes[0]
         body = f"**Likely mistake in {m.label}:** {mistake_text(e)}"
         if e.get("hint", "").strip():
             body += f"\n\n**Hint:** {_text(e['hint'])}"
     else:
         items = []
-        for e in m.mistakes:
+        for e in mistakes:
             item = f"- {mistake_text(e)}"
             if e.get("hint", "").strip():
                 item += f" — **Hint:** {_text(e['hint'])}"
             items.append(item)
         body = (f"**Likely mistake in {m.label}, one of these** (each fails exactly the same checks):\n\n"
                 + "\n".join(items))
-    body += (f"\n\n{'This mistake fails' if len(m.mistakes) == 1 else 'Each of them fails'} exactly the "
+    body += (f"\n\n{'This mistake fails' if len(mistakes) == 1 else 'Each of them fails'} exactly the "
              f"checks your answer fails: {checks}.")
     return _box("likely-mistake", "alert-warning", body)
 
