@@ -7,7 +7,7 @@ FAILS_BOB = ["test_block_for_gpt2", "test_gpt2_norms_and_mlp_loaded", "test_gpt2
              "test_previous_token_scores_small", "test_previous_token_scores_average", "test_generate_shape_and_prompt", "test_generate_uses_the_cache", "test_generate_matches_transformers",
              "test_quiz_gpt2_norm"]
 FAILS_CAROL = ["test_bert_norms_and_ffn_loaded", "test_bert_layer_matches_transformers",
-               "test_ablated_loss_zeroes_the_heads", "test_ablated_loss_leaves_model_unchanged", "test_generate_uses_the_cache", "test_quiz_cache_changes_tokens"]
+               "test_ablated_loss_leaves_model_unchanged", "test_generate_uses_the_cache", "test_quiz_cache_changes_tokens"]
 
 MISTAKES = {
     'alice': {
