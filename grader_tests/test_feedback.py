@@ -173,7 +173,7 @@ def test_quiz_tests_are_followed_by_the_answer_and_why(part, taught):
     by_id = {democlass.gid(c): c for c in src.cells}
     quizzes = [g for g, o in owner.items() if o.startswith("quiz_") and g != o]
     shown = boxes(page_html, "quiz-answer")
-    assert quizzes and len(shown) == len(quizzes), f"{part}: {len(shown)} quiz answers for {len(quizzes)} quiz tests"
+    assert len(shown) == len(quizzes), f"{part}: {len(shown)} quiz answers for {len(quizzes)} quiz tests"
     for g, box in zip([g for c in src.cells for g in [democlass.gid(c)] if g in quizzes], shown):
         answer = feedback.between_markers(by_id[owner[g]].source)
         why = feedback.hidden_messages(by_id[g].source)
