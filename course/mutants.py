@@ -21,7 +21,10 @@ submission per part and index (set 1 holds every cell's first alternative, ...).
 survives in a shared submission, any shared submission that did not grade cleanly, and every
 alternative of a set that lost points in a test cell that can reach it is graded again on its
 own, so the verdicts are those of one submission per case (--one-per-mutant grades mutants that
-way from the start).
+way from the start). Mutants share a submission only when no test cell can reach the cells of two
+of them, so the test cells each mutant fails are its own: `--record` writes them, with each
+mistake's about and hint, to lessons/mistakes/<part>.json, from which student feedback names a
+likely mistake (course/feedback.py); the mutation suite fails when the records drift.
 """
 from __future__ import annotations
 
