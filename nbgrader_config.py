@@ -37,7 +37,9 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows which tests failed and the failure message, never the hidden tests' code:
 # hidden blocks are removed from the cells and tracebacks (which quote source lines) are cut
-# down to their last line.
+# down to their last line. TeachingFeedback adds the likely catalogued mistake by its exercise
+# (lessons/mistakes/, from `python -m course mutants --record`), the model answer after each
+# written answer and the correct answer with its explanation after each quiz check.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
