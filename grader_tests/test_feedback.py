@@ -122,7 +122,7 @@ def test_demo_students_are_told_each_catalogued_mistake_with_its_hint(part, taug
                 about = words(feedback.mistake_plain(e))
                 hint = words(e.get("hint", ""))
                 told = about in words(shown) and hint in words(shown)
-                if set(e["fails"]) - blurred == fails & set(record["reach"][cell]):
+                if set(e["fails"]) - blurred == fails & set(record["reach"].get(cell, [])):
                     named += told
                     if not told:
                         missing.append(f"{student}/{cell}: {e['name']} ({about!r}, hint {hint!r})")
