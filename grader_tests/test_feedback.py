@@ -128,7 +128,7 @@ def test_demo_students_are_told_each_catalogued_mistake_with_its_hint(part, taug
                         missing.append(f"{student}/{cell}: {e['name']} ({about!r}, hint {hint!r})")
                 elif about in words(shown):
                     guessed.append(f"{student}/{cell}: {e['name']}: the student also fails "
-                                   f"{sorted(fails & set(record['reach'][cell]) - set(e['fails']))}")
+                                   f"{sorted(fails & set(record['reach'].get(cell, [])) - set(e['fails']))}")
     assert not missing, f"{part}: catalogued demo mistakes not named with about and hint: {missing}"
     assert not guessed, f"{part}: mistakes named although other failures blur them (a guess): {guessed}"
     assert named, f"{part}: no demo mistake is a catalogue entry whose failures can be told apart"
