@@ -689,7 +689,8 @@ for _seed, (_d, _h, _inner, _B, _T) in enumerate([(16, 4, None, 3, 7), (6, 1, 10
 # **Theory hint.** A model's configuration and weights are all a library needs to rebuild it.
 # The folder `tiny-lm` next to this notebook holds a small GPT-2 trained for this course:
 # `config.json` (the `GPT2Config`: 2 layers, 4 heads of $d_\text{head} = 16$, $d_\text{model} = 64$,
-# learned position embeddings for 128 positions, a vocabulary of 64 words),
+# learned position embeddings for 128 positions, a vocabulary of 64 tokens: 60 words and 4
+# special tokens),
 # `model.safetensors` (its weights), and a word-level tokenizer. It was trained on *generated*
 # text, so the course can ship it with its data: sentences of a tiny English-like grammar
 # ("the old cat sees bob .") mixed with segments of random words that are repeated ("fish sings
@@ -699,9 +700,9 @@ for _seed, (_d, _h, _inner, _B, _T) in enumerate([(16, 4, None, 3, 7), (6, 1, 10
 #     AutoModelForCausalLM.from_pretrained("tiny-lm")
 #
 # is the line that loads GPT-2 itself from the Hugging Face Hub — `from_pretrained("gpt2")` —
-# on a machine with internet (everything in this section works on it too, only slower; this
+# on a machine with internet (the optional section at the end says what else to change; this
 # notebook never needs it). `attn_implementation="eager"` asks for the plain attention code,
-# which can return the attention weights (the fused kernels never materialise them).
+# which can return the attention weights (the default, fused kernel does not return them).
 #
 # **Real-world example — an X-ray.** You cannot ask a trained network what it learned, but you
 # can watch it work: every head's attention weights are a picture of where it looks. Pictures
@@ -709,6 +710,10 @@ for _seed, (_d, _h, _inner, _B, _T) in enumerate([(16, 4, None, 3, 7), (6, 1, 10
 # breaks) decide.
 
 # %% nbgrader={"locked": true, "grade_id": "load_model"}
+from pathlib import Path
+if not (Path("tiny-lm") / "config.json").is_file():
+    raise FileNotFoundError("the folder tiny-lm (config.json, model.safetensors, tokenizer.json) must be next to this "
+                            "notebook: copy it from the assignment's folder; nothing is downloaded")
 model = AutoModelForCausalLM.from_pretrained("tiny-lm", attn_implementation="eager").eval()
 tokenizer = AutoTokenizer.from_pretrained("tiny-lm")
 N_LAYER, N_HEAD = model.config.n_layer, model.config.n_head
@@ -1015,12 +1020,18 @@ with torch.no_grad():
 _prev = torch.as_tensor(previous_token_scores(_attn), dtype=torch.float32)
 _ind = torch.as_tensor(induction_scores(_attn, 20), dtype=torch.float32)
 _best_prev, _best_ind = divmod(int(_prev.argmax()), _prev.shape[1]), divmod(int(_ind.argmax()), _ind.shape[1])
-assert _best_prev in [(0, 0), (0, 3)] and float(_prev.max()) > 0.2, (
-    f"your previous-token scores pick head (layer, head) = {_best_prev} with {float(_prev.max()):.3f}; the model card's "
-    "previous-token heads are (0, 0) and (0, 3), with scores above 0.2 on this input")
-assert _best_ind in [(1, 0), (1, 2)] and float(_ind.max()) > 0.6, (
-    f"your induction scores pick head (layer, head) = {_best_ind} with {float(_ind.max()):.3f}; the model card's "
-    "induction heads are (1, 0) and (1, 2), with scores above 0.6 on this input")
+assert float(_prev.max()) > 0.2, (f"your best previous-token score on this input is {float(_prev.max()):.3f} (head "
+                                  f"{_best_prev}); the shipped model has a head scoring above 0.2")
+assert float(_ind.max()) > 0.6, (f"your best induction score on this input is {float(_ind.max()):.3f} (head {_best_ind}); "
+                                 "the shipped model has a head scoring above 0.6")
+### BEGIN HIDDEN TESTS
+_A = torch.stack(_attn)                                                        # (L, B, H, T, T)
+_ref_prev = _A.diagonal(offset=-1, dim1=-2, dim2=-1).mean(dim=(1, 3))
+_ref_ind = _A.diagonal(offset=1 - 20, dim1=-2, dim2=-1)[..., 2:].mean(dim=(1, 3))
+_ref_best = divmod(int(_ref_prev.argmax()), _ref_prev.shape[1]), divmod(int(_ref_ind.argmax()), _ref_ind.shape[1])
+assert _best_prev == _ref_best[0], f"your previous-token scores pick head {_best_prev}, the model's previous-token head is {_ref_best[0]}"
+assert _best_ind == _ref_best[1], f"your induction scores pick head {_best_ind}, the model's induction head is {_ref_best[1]}"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Exercise 6 — switch heads off (3 points)
@@ -1648,21 +1659,21 @@ assert (_out[:, 1:] == 1).all(), "generate(..., temperature=5.0, top_k=1) must a
 #
 # **What the cache buys.** The cell below generates sequences of growing length from a
 # one-token prompt with your `generate`, with and without the cache, and reports tokens per
-# second. Each time is the median of 3 runs in CPU time of this process
-# (`time.process_time()`), so other programs on the machine do not distort it (timings are
+# second. Each time is the fastest of 5 runs in CPU time of this process
+# (`time.process_time()`), so other programs on the machine distort it little (timings are
 # shown, never graded). The tiny model's positions stop at 128, so the longest run is 127 new
 # tokens.
 
 # %%
-def tokens_per_second(use_cache, length, repeats=3):
-    """New tokens per CPU second when generating `length - 1` tokens after <bos> (median of `repeats` runs)."""
+def tokens_per_second(use_cache, length, repeats=5):
+    """New tokens per CPU second when generating `length - 1` tokens after <bos> (fastest of `repeats` runs)."""
     prompt = torch.full((1, 1), BOS_ID)
     times = []
     for _ in range(repeats):
         start = time.process_time()
         generate(tiny_step, prompt, length - 1, use_cache=use_cache)
         times.append(time.process_time() - start)
-    return (length - 1) / float(np.median(times))
+    return (length - 1) / min(times)
 
 
 LENGTHS = [16, 32, 64, 128]
@@ -1681,7 +1692,7 @@ plt.show()
 
 # %% tags=["claim"]
 _ratio = [w / wo for w, wo in zip(speed[True], speed[False])]
-assert 1.7 <= _ratio[-1] <= 4 and _ratio[-1] > _ratio[0], f"text says the cache is 2-3 times faster at 128 tokens, more than at 16: {_ratio}"
+assert 1.4 <= _ratio[-1] <= 3 and _ratio[-1] > _ratio[0], f"text says the cache is 1.5-2.5 times faster at 128 tokens, more than at 16: {_ratio}"
 assert speed[True][-1] >= 0.7 * speed[True][0], f"text says the speed with the cache stays about constant: {speed[True]}"
 assert speed[False][-1] <= 0.75 * speed[False][0], f"text says the speed without the cache falls with length: {speed[False]}"
 
@@ -1689,7 +1700,7 @@ assert speed[False][-1] <= 0.75 * speed[False][0], f"text says the speed without
 # **Figure.** Tokens per CPU second (log scale) against the length of the generated sequence
 # (16 to 128, log scale), with the KV cache (circles, solid line) and without it (squares,
 # dashed). With the cache the speed stays about constant; without it, it falls as the sequence
-# grows, because every step recomputes the whole prefix: at 128 tokens the cache is about 2 – 3
+# grows, because every step recomputes the whole prefix: at 128 tokens the cache is about 1.5 – 2.5
 # times faster here. At this model's size ($d_\text{model} = 64$) the fixed cost of each step
 # (Python, small matrix products) dominates; the gap grows with the width and the length
 # (Part 6 measured it).
