@@ -5,6 +5,11 @@ Two kinds of token stream, mixed in every training sequence:
     so the model learns local word order (a previous-token head helps here);
   * random segments of words repeated two or three times, so copying an earlier continuation pays
     (the setting in which two-layer models grow induction heads: Olsson et al. 2022).
+  * "skip chains": two interleaved chains a, b, s(a), s(b), s(s(a)), ... where s is a fixed random
+    permutation of the words (SKIP_SUCCESSOR). The next token is s of the token BEFORE the current
+    one, so only a head that reads exactly the previous position can predict it: this rewards a sharp
+    previous-token head (without them, the model's layer-0 heads stayed smeared over the last 3-4
+    positions, which is good enough for the grammar and for copying).
 Everything is drawn from a numpy Generator, so a seed fixes the whole data set.
 """
 import numpy as np
@@ -27,6 +32,9 @@ WORDS = list(dict.fromkeys(DETERMINERS + ADJECTIVES + NOUNS + NAMES + VERBS + IN
                            + PREPOSITIONS + FUNCTION))
 VOCAB = SPECIALS + WORDS  # token id = index in this list
 WORD_TO_ID = {w: i for i, w in enumerate(VOCAB)}
+# The skip chains' successor: a fixed permutation of the word ids (its own seed, independent of the data).
+SKIP_SUCCESSOR = dict(zip(range(FIRST_WORD_ID, len(VOCAB)),
+                          (FIRST_WORD_ID + np.random.default_rng(2026).permutation(len(WORDS))).tolist()))
 
 
 def noun_phrase(rng):
@@ -73,14 +81,25 @@ def repeated_segment_ids(rng, min_len=5, max_len=30):
     return seg * int(rng.choice([2, 2, 3]))
 
 
+def skip_chain_ids(rng, min_len=8, max_len=30):
+    """a, b, s(a), s(b), s(s(a)), s(s(b)), ...: each token is SKIP_SUCCESSOR of the one two places back."""
+    ids = rng.integers(FIRST_WORD_ID, len(VOCAB), 2).tolist()
+    for _ in range(int(rng.integers(min_len, max_len + 1)) - 2):
+        ids.append(SKIP_SUCCESSOR[ids[-2]])
+    return ids
+
+
 def training_sequence(rng, length):
-    """<bos> + length-1 tokens alternating running text and repeated random segments."""
+    """<bos> + length-1 tokens mixing running text, repeated random segments and skip chains."""
     ids = [BOS_ID]
     while len(ids) < length:
-        if rng.random() < 0.5:
+        u = rng.random()
+        if u < 0.4:
             ids += sentence_ids(rng, int(rng.integers(5, 30)))
-        else:
+        elif u < 0.75:
             ids += repeated_segment_ids(rng)
+        else:
+            ids += skip_chain_ids(rng)
     return ids[:length]
 
 
