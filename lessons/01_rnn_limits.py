@@ -459,6 +459,7 @@ for _lead, _T, _din, _dh in [((), 6, 2, 3), ((3, 2), 4, 5, 7), ((1,), 1, 4, 2)]:
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_first_state", "points": 1}
 """The first output is h_1 = rnn_step(x_1, h0): the given h0 is used, and not returned."""
 import numpy as np
+_rnn_step_problem = globals().get("_rnn_step_problem", lambda: None)  # defined in test_rnn_forward_shape (no check if it has not run)
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(6)
@@ -474,6 +475,7 @@ assert np.allclose(_H[:, 0], _h1), ("H[..., 0, :] must be h_1 = rnn_step(X[..., 
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_rnn_forward_is_causal", "points": 1}
 """h_t depends on x_1..x_t only; changing the first input changes the later states."""
 import numpy as np
+_rnn_step_problem = globals().get("_rnn_step_problem", lambda: None)  # defined in test_rnn_forward_shape (no check if it has not run)
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 _rng = np.random.default_rng(7)
 _X, _h0 = _rng.normal(size=(2, 8, 3)), np.zeros((2, 4))
@@ -493,6 +495,7 @@ assert not np.allclose(_H[:, -1], _H3[:, -1]), "changing x_1 did not change h_8:
 """rnn_forward runs the whole recurrence: it matches torch.nn.RNN with the same weights (or, if your rnn_step is wrong, the recurrence of your rnn_step)."""
 import numpy as np
 import torch
+_rnn_step_problem = globals().get("_rnn_step_problem", lambda: None)  # defined in test_rnn_forward_shape (no check if it has not run)
 _why = _rnn_step_problem()  # None if your rnn_step (Exercise 3) passes three quick checks
 assert _why is None or not _why.startswith("raises"), f"this test compares rnn_forward with your rnn_step, which {_why}: fix Exercise 3 first"
 _rng = np.random.default_rng(8)

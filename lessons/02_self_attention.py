@@ -558,6 +558,7 @@ assert np.allclose(np.sum(_w, axis=-1), 1.0), f"weights rows must sum to 1, got 
 """Attention without a mask matches PyTorch's F.scaled_dot_product_attention."""
 import warnings
 import numpy as np
+_fix_first = globals().get("_fix_first", lambda *names: "")  # defined in test_sdpa_shapes_and_rows (no note if it has not run)
 _Q = np.array([[1.0, 0.0], [0.0, 1.0]])
 _V = np.array([[1.0, 2.0], [3.0, 4.0]])
 _out, _ = scaled_dot_product_attention(_Q, _Q, _V)
@@ -589,6 +590,7 @@ assert np.all(np.isfinite(_w)) and np.allclose(np.sum(_w, -1), 1), \
 # %% nbgrader={"grade": true, "locked": true, "grade_id": "test_sdpa_causal_ignores_the_future", "points": 1}
 """With a causal mask, changing future keys and values leaves earlier outputs unchanged."""
 import numpy as np
+_fix_first = globals().get("_fix_first", lambda *names: "")  # defined in test_sdpa_shapes_and_rows (no note if it has not run)
 _rng = np.random.default_rng(7)
 _Q, _K, _V = _rng.normal(size=(6, 4)), _rng.normal(size=(6, 4)), _rng.normal(size=(6, 3))
 _causal = np.tril(np.ones((6, 6), dtype=bool))
@@ -604,6 +606,7 @@ assert np.allclose(np.triu(_w, 1), 0.0), f"weights above the diagonal must be 0 
 """Masked attention (padding and causal, broadcast over batches) matches PyTorch."""
 import warnings
 import numpy as np
+_fix_first = globals().get("_fix_first", lambda *names: "")  # defined in test_sdpa_shapes_and_rows (no note if it has not run)
 _pad = np.array([[True, True, False]])  # (1, T_k): the last key is padding
 _out, _w = scaled_dot_product_attention(np.eye(3), np.eye(3), np.eye(3), mask=_pad)
 assert np.allclose(_w[:, 2], 0.0) and np.allclose(_w.sum(-1), 1.0), \
@@ -647,6 +650,7 @@ assert np.allclose(_w, np.where(_m, 1 / 3, 0.0)) and np.allclose(_out, _ref, ato
 """A query that may attend to nothing gets zero weights and a zero output, not nan."""
 import warnings
 import numpy as np
+_fix_first = globals().get("_fix_first", lambda *names: "")  # defined in test_sdpa_shapes_and_rows (no note if it has not run)
 _mask = np.array([[True, True], [False, False]])
 with warnings.catch_warnings():
     warnings.simplefilter("error")  # no RuntimeWarning either
