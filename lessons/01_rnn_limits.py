@@ -235,7 +235,7 @@ assert gpus_attention == 12, f"each output of a self-attention layer needs only 
 # sum plays the role of $b_h$. Unrolled through time, the recurrence is one chain of states
 # (below; $y_t$ stands for whatever a model reads from $h_t$ — in this notebook, the state itself):
 #
-# ![An RNN unrolled through time. Each input x_t feeds the hidden state h_t, each h_t feeds the next state and an output y_t; the same weights W_xh and W_hh are used at every step, starting from a given h_0. Thick arrows mark the path from word 1 to word T, T minus 1 recurrent steps long, and each state must wait for the one before it.](figures/rnn_unrolled.svg)
+# ![An RNN unrolled through time. Each input x_t feeds the hidden state h_t, each h_t feeds the next state and an output y_t; the same weights W_xh and W_hh are used at every step, starting from a given h_0. Thick arrows mark the path a signal from word 1 travels to reach word T, one recurrent step at a time, and each state must wait for the one before it.](figures/rnn_unrolled.svg)
 #
 # ### Exercise 3 — one RNN step (4 points)
 

@@ -67,7 +67,7 @@ def rnn_unrolled():
 
     ax.text(50, y_y + 5, "$y_t$: the output read from $h_t$, one per position", ha="center", va="bottom",
             fontsize=9.5, color=INK)
-    ax.text(50, 10, "Thick arrows: the path from word 1 to word T, T − 1 recurrent steps long.\n"
+    ax.text(50, 10, "Thick arrows: the path a signal from word 1 travels to reach word T, one recurrent step at a time.\n"
                     "Each step waits for the one before it: $h_t$ cannot start before $h_{t-1}$ is finished.",
             ha="center", va="center", fontsize=10, color=INK)
     ax.text(50, 2.5, "$h_t = \\tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h)$, with the same $W_{xh}$, $W_{hh}$, $b_h$ at every step",
