@@ -16,7 +16,7 @@ import train_tiny_lm  # noqa: E402
 MAX_BYTES = 2_000_000          # committed three times (lessons/files, source, release): keep it small
 MIN_PREVIOUS_TOKEN_SCORE = 0.5  # uniform causal attention scores 0.08 here (a random-init model: 0.083); shipped: 0.97
 MIN_INDUCTION_SCORE = 0.5       # uniform attention scores 0.03 here (a random-init model: 0.033); shipped: 0.83
-REPRODUCED_STEPS = 51           # steps 0 and 50 of training_log.txt (~8 s CPU; 14-28 s wall on the busy machine)
+REPRODUCED_STEPS = 51           # steps 0 and 50 of training_log.txt (4.5 s CPU; 14-56 s wall on the busy machine)
 
 
 @pytest.fixture(scope="module")
