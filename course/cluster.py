@@ -44,7 +44,7 @@ from pathlib import Path
 from .common import CourseError
 
 EVENTS = "course-grade"  # Dask event topic: one event per task start {"key", "worker"}
-CONNECT_TIMEOUT = 20  # seconds to reach the scheduler
+CONNECT_TIMEOUT = 10  # seconds to reach the scheduler
 MAX_TASK_BYTES = 64 * 1024 ** 2  # a submission folder bigger than this is not sent
 
 

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def run(args) -> int:
     if args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
     sandbox = not args.unsafe
-    if sandbox:
+    if sandbox and not args.cluster:  # on a cluster, every worker is checked instead
         from .sandbox import check_available
         check_available()
     try:
@@ -246,6 +247,26 @@ def _ignore(folder, names):
 
 
 # ---------------------------------------------------------------- grading
+
+@contextmanager
+def _setup_lock(course: Path):
+    import fcntl
+    (course / STAGED).mkdir(exist_ok=True)
+    with open(course / STAGED / ".setup.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_gradebook(course: Path) -> None:
+    """Create the gradebook's tables and course row once, before any worker opens it: graders
+    starting at once on a new PostgreSQL gradebook would otherwise race to create them."""
+    from nbgrader.api import Gradebook
+
+    from .nbgrader_api import db_url, load_config
+    course_id = load_config(course).CourseDirectory.course_id
+    for cid in (course_id, "default_course"):  # the second: what Gradebook(url) without a course id adds
+        _retry_race(lambda: Gradebook(db_url(course), cid).close())
+
 
 def ensure_assignment(course: Path, assignment: str) -> None:
     """The gradebook must know the assignment's cells before autograde can score it."""
@@ -567,9 +588,11 @@ def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=T
         skipped = [p for p in pairs if p in done]
         pairs = [p for p in pairs if p not in done]
         log(f"resuming: {len(skipped)} submission(s) already graded and unchanged, {len(pairs)} to grade")
-    for a in sorted({a for _, a in pairs}):
-        ensure_assignment(course, a)
-    ensure_students(course, sorted({s for s, _ in pairs}))
+    with _setup_lock(course):  # graders sharing this course folder set it up one at a time
+        ensure_gradebook(course)
+        for a in sorted({a for _, a in pairs}):
+            ensure_assignment(course, a)
+        ensure_students(course, sorted({s for s, _ in pairs}))
     backup_gradebook(course)
     progress = Progress(len(pairs), log)
     report_lock = threading.Lock()
@@ -660,14 +683,19 @@ def backup_gradebook(course: Path) -> None:
 
 
 def write_report(course: Path, outcomes: list[Outcome]) -> Path:
+    import fcntl
     path = course / "reports" / "grading.json"
     path.parent.mkdir(exist_ok=True)
-    old = json.loads(path.read_text()) if path.is_file() else {}
-    for o in outcomes:
-        old[f"{o.student}/{o.assignment}"] = asdict(o)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
-    os.replace(tmp, path)  # a reader (or a crash) never sees half a report
+    # several graders may share the course folder (e.g. on different students, one PostgreSQL
+    # gradebook): each read-modify-write of the report holds the lock, so no outcome is lost
+    with open(path.parent / ".grading.json.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = json.loads(path.read_text()) if path.is_file() else {}
+        for o in outcomes:
+            old[f"{o.student}/{o.assignment}"] = asdict(o)
+        tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
+        os.replace(tmp, path)  # a reader (or a crash) never sees half a report
     return path
 
 
