@@ -172,6 +172,14 @@ def check_worker(sandbox: bool) -> str | None:
 
 # ---------------------------------------------------------------- on the instructor's machine
 
+def _quiet_dask() -> None:
+    """Dask logs every reconnection attempt with a traceback; grade reports a lost or unreachable
+    scheduler itself, in one line."""
+    for name in ("distributed", "distributed.client", "distributed.comm", "distributed.core",
+                 "distributed.batched", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 class Session:
     """A connection to a Dask cluster (or a LocalCluster it started) for one grading run."""
 
@@ -183,6 +191,7 @@ class Session:
     def open(cls, course: Path, address: str, sandbox: bool, log=print) -> "Session":
         from .nbgrader_api import db_url
         distributed = _dask()
+        _quiet_dask()
         db = db_url(course)
         local = address.startswith("local:")
         if db.startswith("sqlite") and not local:
