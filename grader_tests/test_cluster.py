@@ -274,6 +274,21 @@ def test_cluster_refuses_sqlite_and_unreachable_scheduler_in_one_line(fresh):
     assert not (fresh / "reports").exists() and not (fresh / "autograded").exists()
 
 
+def test_cluster_worker_without_bubblewrap_refuses(fresh, tmp_path):
+    """A worker that has no bubblewrap refuses: one line naming the worker and the cause, nothing
+    graded (here local:1, whose worker inherits a PATH without bwrap)."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    env = dict(os.environ, PATH=str(bare), HOME=str(tmp_path))
+    env.pop("COURSE_DB_URL", None)
+    r = subprocess.run([sys.executable, "-m", "course", "grade", "--course", str(fresh), "--cluster", "local:1"],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "workers that cannot grade" in lines[0] and "bubblewrap" in lines[0], r.stderr
+    assert not (fresh / "autograded").exists() and not (fresh / "reports").exists()
+
+
 def _grading_processes():
     """{pid: (parent pid, command line)} of the course's grading worker processes."""
     out = {}
@@ -368,5 +383,33 @@ def test_postgres_restart_mid_run_loses_and_duplicates_nothing(postgres, dask_cl
     if any(s == "interrupted" for s, _ in got.values()):  # it may stop cleanly instead: --resume finishes
         r = grade_cli(fresh, "--cluster", dask_cluster.address, "--resume", db=db)
         assert r.returncode == 0, r.stderr[-3000:]
+    assert statuses(fresh) == reference[2]
+    assert gradebook(db) == reference[1]
+
+
+def test_ctrl_c_on_a_cluster_run_stops_its_workers_and_resume_finishes(postgres, dask_cluster, fresh, reference):
+    """SIGINT to `course grade --cluster` mid-run: one line naming --resume, the grading processes
+    on the workers stopped, recorded outcomes whole; --resume finishes with the serial scores."""
+    db = postgres.new_database("ctrlc")
+    slow = with_cell(release_nb(fresh), "add", "import time\ntime.sleep(30)\n" + WRONG)
+    submit(fresh, "b_wrong", slow)
+    proc = grade_cli(fresh, "--cluster", dask_cluster.address, db=db, wait=False)
+    end = time.monotonic() + 300
+    while time.monotonic() < end and not any("b_wrong" in c for _, c in _grading_processes().values()):
+        time.sleep(0.2)
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, (proc.returncode, out[-2000:], err[-2000:])
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: interrupted") and "--resume" in lines[0], err
+    time.sleep(3)
+    assert not [p for p, (_, c) in _grading_processes().items() if "b_wrong" in c], \
+        "Ctrl-C left the submission grading on its worker"
+    for key, value in statuses(fresh).items():
+        assert value == reference[2][key], (key, value, reference[2][key])
+    submit(fresh, "b_wrong", with_cell(release_nb(fresh), "add", WRONG))
+    r = grade_cli(fresh, "--cluster", dask_cluster.address, "--resume", db=db)
+    assert r.returncode == 0, r.stderr[-3000:]
     assert statuses(fresh) == reference[2]
     assert gradebook(db) == reference[1]
