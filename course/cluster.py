@@ -122,7 +122,12 @@ def grade_task(task: dict) -> dict:
         address = worker.address
         worker.log_event(EVENTS, {"key": task["key"], "worker": address})
     except ValueError:  # not in a Dask worker (called directly)
-        address = "local"
+        worker, address = None, "local"
+
+    def cancelled() -> bool:
+        """Did the scheduler cancel this task (Ctrl-C on the instructor's side, or its client gone)?"""
+        ts = worker.state.tasks.get(task["key"]) if worker is not None else None
+        return worker is not None and (ts is None or ts.state in ("cancelled", "released", "forgotten"))
     if task["sandbox"] and not bwrap():
         raise CourseError(f"worker {address}: bubblewrap (bwrap) is not installed, it refuses to grade "
                           "(install it on every worker, or --unsafe for trusted code only)")
@@ -143,8 +148,9 @@ def grade_task(task: dict) -> dict:
         env.pop("COURSE_DB_URL", None)  # the task's gradebook only
         for wait in DB_RETRY_WAITS:  # the gradebook's server restarting: wait for it, then grade again
             result, err = run_worker_process([sys.executable, "-m", "course.worker", *argv], course, env,
-                                             Path(tmp), task["timeout"], _RUNNING, _RUNNING_LOCK, _die_with_parent)
-            if not gradebook_lost(result) or wait is None:
+                                             Path(tmp), task["timeout"], _RUNNING, _RUNNING_LOCK, _die_with_parent,
+                                             cancelled)
+            if not gradebook_lost(result) or wait is None or cancelled():
                 break
             time.sleep(wait)
         autograded = pack(course / "autograded" / student / assignment)
@@ -207,8 +213,10 @@ class Session:
                         raise ValueError
                 except ValueError:
                     raise CourseError(f"--cluster {address}: local:N needs a number of workers N >= 1") from None
+                # loopback only; the scheduler's HTTP server (always started) on a free port
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                                   host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                                   silence_logs=logging.ERROR)
                 client = distributed.Client(cluster)
             else:
                 client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
@@ -270,7 +278,9 @@ class Session:
     def grade(self, pairs, timeout: int, record) -> list:
         """Grade `pairs` on the cluster, `record(outcome)` each as it is known; raise Interrupted
         on Ctrl-C/SIGTERM or when the scheduler is lost."""
-        from .grade import Interrupted, _raise_interrupt
+        from sqlalchemy.exc import DBAPIError
+
+        from .grade import Interrupted, _raise_interrupt, gradebook_unreachable
         distributed = _dask()
         self.timeout = timeout
         starts = defaultdict(list)  # task key -> workers it started on (a retry starts twice)
@@ -296,7 +306,10 @@ class Session:
                     self.log(f"lost the Dask scheduler at {self.address}: {len(outcomes)} submission(s) graded "
                              f"and recorded, {lost} not graded")
                     raise Interrupted(outcomes, lost, reason=f"lost the Dask scheduler at {self.address}")
-                self._finish(future, outcome, t0, starts.get(key, []))
+                try:
+                    self._finish(future, outcome, t0, starts.get(key, []))
+                except DBAPIError:  # the gradebook went away while this outcome was read: --resume
+                    gradebook_unreachable(outcome, None, time.monotonic())
                 outcomes.append(record(outcome))
                 feed()
         except KeyboardInterrupt:

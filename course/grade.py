@@ -355,19 +355,29 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
     return worker_result(stdout, stderr), stderr
 
 
-def run_worker_process(cmd, cwd: Path, env: dict, folder: Path, timeout: int, live: set, lock, preexec=None):
+def run_worker_process(cmd, cwd: Path, env: dict, folder: Path, timeout: int, live: set, lock, preexec=None,
+                       cancelled=lambda: False):
     """One worker as a plain subprocess (what a Dask task runs: no fork server), in a session of
-    its own, output to files in `folder`: (its JSON result, its stderr) or (None, "timeout")."""
+    its own, output to files in `folder`: (its JSON result, its stderr), or (None, "timeout") /
+    (None, "interrupted") when it ran too long / `cancelled()` became true (checked twice a second)."""
     with open(folder / "stdout", "wb") as out, open(folder / "stderr", "wb") as err:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                 start_new_session=True, preexec_fn=preexec)
     with lock:
         live.add(proc)
+    end = time.monotonic() + timeout
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        stop_worker(proc)
-        return None, "timeout"
+        while proc.poll() is None:
+            if cancelled():
+                stop_worker(proc)
+                return None, "interrupted"
+            if time.monotonic() > end:
+                stop_worker(proc)
+                return None, "timeout"
+            try:
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
     finally:
         with lock:
             live.discard(proc)

@@ -175,7 +175,7 @@ def statuses(course: Path) -> dict:
 
 
 def grade_cli(course: Path, *args, db=None, timeout=900, wait=True):
-    env = dict(os.environ)
+    env = dict(os.environ, COURSE_DEBUG="1")  # an unexpected exception shows its traceback here
     env.pop("COURSE_DB_URL", None)
     if db:
         env["COURSE_DB_URL"] = db
@@ -367,16 +367,22 @@ def test_lost_scheduler_stops_cleanly_and_resume_finishes(postgres, dask_cluster
 
 
 def test_postgres_restart_mid_run_loses_and_duplicates_nothing(postgres, dask_cluster, fresh, reference):
-    """PostgreSQL stopped and started again while the cluster grades: the run waits for it and
-    finishes; every score is there once, as in the serial run."""
+    """PostgreSQL stopped while a worker grades a submission, and started again only after that
+    grading process has ended (so it certainly met the outage): the run waits for the server
+    and finishes; every score is there once, as in the serial run."""
     db = postgres.new_database("restart")
     proc = grade_cli(fresh, "--cluster", dask_cluster.address, db=db, wait=False)
-    report, end = fresh / "reports" / "grading.json", time.monotonic() + 300
-    while time.monotonic() < end and not (report.is_file() and len(json.loads(report.read_text())) >= 2):
-        time.sleep(0.2)
+    victim, end = None, time.monotonic() + 300
+    while victim is None and time.monotonic() < end:
+        victim = next((pid for pid, (_, c) in _grading_processes().items() if "a_solved" in c), None)
+        time.sleep(0.1)
+    assert victim, "a_solved never started grading"
     postgres.stop("fast")
-    time.sleep(4)
-    postgres.start()
+    try:
+        while Path(f"/proc/{victim}").exists() and time.monotonic() < end:
+            time.sleep(0.2)
+    finally:
+        postgres.start()
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-3000:]
     got = statuses(fresh)
@@ -403,7 +409,9 @@ def test_ctrl_c_on_a_cluster_run_stops_its_workers_and_resume_finishes(postgres,
     assert proc.returncode == 2, (proc.returncode, out[-2000:], err[-2000:])
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: interrupted") and "--resume" in lines[0], err
-    time.sleep(3)
+    end = time.monotonic() + 30  # SIGTERM: the grading process removes its sandbox, then ends
+    while time.monotonic() < end and [p for p, (_, c) in _grading_processes().items() if "b_wrong" in c]:
+        time.sleep(0.2)
     assert not [p for p, (_, c) in _grading_processes().items() if "b_wrong" in c], \
         "Ctrl-C left the submission grading on its worker"
     for key, value in statuses(fresh).items():
