@@ -170,7 +170,8 @@ def gradebook(url: str) -> dict:
 
 
 def statuses(course: Path) -> dict:
-    report = json.loads((course / "reports" / "grading.json").read_text())
+    path = course / "reports" / "grading.json"
+    report = json.loads(path.read_text()) if path.is_file() else {}
     return {k: (v["status"], v["cells"]) for k, v in report.items()}
 
 
