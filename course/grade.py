@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def add_arguments(parser):
                              "have not changed since (to finish an interrupted run)")
     parser.add_argument("--timeout", type=int, default=1800,
                         help="seconds one submission may take in all before it is stopped (default 1800)")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="grade on a Dask cluster: a scheduler's address (tcp://host:8786), or local:N for "
+                             "N local worker processes; one Dask task per submission, the workers need no shared "
+                             "folder but must reach the gradebook (a PostgreSQL db_url; see course/cluster.py)")
     parser.add_argument("--unsafe", "--no-sandbox", dest="unsafe", action="store_true",
                         help="run student kernels WITHOUT the bubblewrap sandbox, with your permissions "
                              "(only for trusted code, e.g. your own solution); refused otherwise when "
@@ -75,15 +80,15 @@ def run(args) -> int:
     if args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
     sandbox = not args.unsafe
-    if sandbox:
+    if sandbox and not args.cluster:  # on a cluster, every worker is checked instead
         from .sandbox import check_available
         check_available()
     try:
         outcomes = grade_class(course, args.assignment, args.student, jobs=args.jobs,
-                               sandbox=sandbox, timeout=args.timeout, resume=args.resume)
+                               sandbox=sandbox, timeout=args.timeout, resume=args.resume, cluster=args.cluster)
     except Interrupted as stop:
         print_outcomes(stop.outcomes)
-        raise CourseError(f"interrupted: {len(stop.outcomes)} submission(s) done, {stop.left} not graded; "
+        raise CourseError(f"{stop.reason}: {len(stop.outcomes)} submission(s) done, {stop.left} not graded; "
                           "run the same command with --resume to finish") from None
     print_outcomes(outcomes)
     return 0
@@ -243,19 +248,44 @@ def _ignore(folder, names):
 
 # ---------------------------------------------------------------- grading
 
+@contextmanager
+def _setup_lock(course: Path):
+    import fcntl
+    (course / STAGED).mkdir(exist_ok=True)
+    with open(course / STAGED / ".setup.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_gradebook(course: Path) -> None:
+    """Create the gradebook's tables and course row once, before any worker opens it: graders
+    starting at once on a new PostgreSQL gradebook would otherwise race to create them."""
+    from nbgrader.api import Gradebook
+
+    from .nbgrader_api import db_url, load_config
+    course_id = load_config(course).CourseDirectory.course_id
+    for cid in (course_id, "default_course"):  # the second: what Gradebook(url) without a course id adds
+        _retry_race(lambda: Gradebook(db_url(course), cid).close())
+
+
 def ensure_assignment(course: Path, assignment: str) -> None:
     """The gradebook must know the assignment's cells before autograde can score it."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from .nbgrader_api import db_url
-    with Gradebook(db_url(course)) as gb:
-        try:
-            gb.find_notebook(assignment, assignment)
-            return
-        except MissingEntry:
-            pass
+
+    def known():
+        with Gradebook(db_url(course)) as gb:
+            try:
+                gb.find_notebook(assignment, assignment)
+                return True
+            except MissingEntry:
+                return False
+    if _retry_race(known):
+        return
     from .build import generate_release, normalise_release
-    normalise_release(generate_release(course, assignment))
+    # another grader may add it at the same moment (a shared PostgreSQL gradebook): then use theirs
+    _retry_race(lambda: known() or normalise_release(generate_release(course, assignment)))
 
 
 def ensure_students(course: Path, students) -> None:
@@ -264,11 +294,29 @@ def ensure_students(course: Path, students) -> None:
     from nbgrader.api import Gradebook
 
     from .nbgrader_api import db_url
-    with Gradebook(db_url(course)) as gb:
-        known = {s.id for s in gb.students}
-        for student in students:
-            if student not in known:
-                gb.add_student(student)
+
+    def add():
+        with Gradebook(db_url(course)) as gb:
+            known = {s.id for s in gb.students}
+            for student in students:
+                if student not in known:
+                    gb.add_student(student)
+    _retry_race(add)  # another grader adding the same student first is no error
+
+
+def _retry_race(fn, tries: int = 5):
+    """fn(), again when a concurrent grader's write to the same gradebook made it fail (a unique
+    row or table the other one created first: nbgrader reports it as InvalidEntry, SQLAlchemy as
+    IntegrityError/ProgrammingError)."""
+    from nbgrader.api import InvalidEntry
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+    for i in range(tries):
+        try:
+            return fn()
+        except (InvalidEntry, IntegrityError, ProgrammingError, CourseError):
+            if i == tries - 1:
+                raise
+            time.sleep(0.2 * (i + 1))
 
 
 def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: bool, timeout: int):
@@ -304,11 +352,52 @@ def run_worker(course: Path, job: str, assignment: str, student: str, sandbox: b
         stop_worker(proc)
         return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:] + "\ngrading worker lost: "
                 "the fork server that started it ended while it ran (grade this student again)"}, stderr
+    return worker_result(stdout, stderr), stderr
+
+
+def run_worker_process(cmd, cwd: Path, env: dict, folder: Path, timeout: int, live: set, lock, preexec=None,
+                       cancelled=lambda: False):
+    """One worker as a plain subprocess (what a Dask task runs: no fork server), in a session of
+    its own, output to files in `folder`: (its JSON result, its stderr), or (None, "timeout") /
+    (None, "interrupted") when it ran too long / `cancelled()` became true (checked twice a second)."""
+    with open(folder / "stdout", "wb") as out, open(folder / "stderr", "wb") as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                start_new_session=True, preexec_fn=preexec)
+    with lock:
+        live.add(proc)
+    end = time.monotonic() + timeout
+    try:
+        while proc.poll() is None:
+            if cancelled():
+                stop_worker(proc)
+                return None, "interrupted"
+            if time.monotonic() > end:
+                stop_worker(proc)
+                return None, "timeout"
+            try:
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        with lock:
+            live.discard(proc)
+    stdout, stderr = (_tail(folder / name) for name in ("stdout", "stderr"))
+    return worker_result(stdout, stderr), stderr
+
+
+def _tail(path: Path, limit: int = 4 << 20) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - limit))
+        return f.read().decode("utf-8", "replace")
+
+
+def worker_result(stdout: str, stderr: str) -> dict:
+    """The JSON result a worker prints as its last line; a failure holding its output if none."""
     last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
     try:
-        return json.loads(last[0]), stderr
+        return json.loads(last[0])
     except (IndexError, json.JSONDecodeError):
-        return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:]}, stderr
+        return {"success": False, "log": stdout[-2000:], "error": stderr[-2000:]}
 
 
 # Workers run in sessions of their own (a submission that kills its process group must not hit
@@ -321,9 +410,9 @@ _STOPPING = threading.Event()
 class Interrupted(Exception):
     """Grading was stopped (Ctrl-C or SIGTERM); `outcomes` are the submissions finished before."""
 
-    def __init__(self, outcomes, left):
-        super().__init__(f"{left} submission(s) not graded")
-        self.outcomes, self.left = outcomes, left
+    def __init__(self, outcomes, left, reason="interrupted"):
+        super().__init__(f"{reason}: {left} submission(s) not graded")
+        self.outcomes, self.left, self.reason = outcomes, left, reason
 
 
 def _signal_session(proc, sig) -> None:
@@ -354,7 +443,12 @@ def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeou
     outcome = Outcome(student, assignment)
     t0 = time.monotonic()
     if stage(course, student, assignment, outcome):
-        result, err = run_worker(course, "autograde", assignment, student, sandbox, timeout)
+        for wait in DB_RETRY_WAITS:  # the gradebook's server restarting: wait for it, then grade again
+            result, err = run_worker(course, "autograde", assignment, student, sandbox, timeout)
+            if not gradebook_lost(result) or wait is None or _STOPPING.wait(wait):
+                break
+        if gradebook_lost(result):
+            return gradebook_unreachable(outcome, result, t0)
         if result is None and err == "interrupted":
             outcome.status = "interrupted"
             outcome.notes.append("grading was interrupted before this submission was done: not graded")
@@ -370,9 +464,46 @@ def grade_one(course: Path, student: str, assignment: str, sandbox: bool, timeou
             outcome.notes.append(f"grading took longer than {timeout} s and was stopped")
         else:
             read_result(course, result, outcome)
-    read_scores(course, outcome)
+    if not read_scores_retrying(course, outcome):
+        return gradebook_unreachable(outcome, None, t0)
     outcome.seconds = round(time.monotonic() - t0, 1)
     return outcome
+
+
+# A gradebook on a database server (PostgreSQL) can be restarted mid-run; SQLite can be locked.
+# Seconds to wait before each new try (None: give up); ~1 min in all.
+DB_RETRY_WAITS = (2, 4, 8, 15, 30, None)
+DB_LOST = re.compile(r"OperationalError|DisconnectionError|server closed the connection|"
+                     r"connection (?:failed|refused|is closed)|database is locked|terminating connection")
+
+
+def gradebook_lost(result) -> bool:
+    """Did this nbgrader job fail because the gradebook could not be reached?"""
+    return bool(result) and not result.get("success") and \
+        bool(DB_LOST.search(result.get("error", "") + result.get("log", "")))
+
+
+def gradebook_unreachable(outcome: Outcome, result, t0) -> Outcome:
+    """Not graded: the gradebook was unreachable. Recorded as interrupted, so --resume grades it."""
+    outcome.status = "interrupted"
+    last = [ln for ln in ((result or {}).get("error", "") or "").splitlines() if ln.strip()][-1:]
+    outcome.notes.append("the gradebook could not be reached (database down or locked)"
+                         + (f": {last[0][:200]}" if last else "") + "; not graded, --resume grades it")
+    outcome.seconds = round(time.monotonic() - t0, 1)
+    return outcome
+
+
+def read_scores_retrying(course: Path, outcome: Outcome) -> bool:
+    """read_scores, waiting for a restarting database server; False if it stays unreachable."""
+    from sqlalchemy.exc import DBAPIError
+    for wait in DB_RETRY_WAITS:
+        try:
+            read_scores(course, outcome)
+            return True
+        except DBAPIError:
+            if wait is None or _STOPPING.wait(wait):
+                return False
+    return False
 
 
 def read_result(course: Path, result: dict, outcome: Outcome) -> None:
@@ -453,30 +584,43 @@ def read_scores(course: Path, outcome: Outcome) -> None:
 
 
 def grade_class(course: Path, assignments=None, students=None, jobs=1, sandbox=True, timeout=1800,
-                log=print, resume=False) -> list[Outcome]:
+                log=print, resume=False, cluster=None) -> list[Outcome]:
     """Grade every (student, assignment) pair; each outcome lands in reports/grading.json as soon
-    as it is known, so an interrupted run loses nothing it finished (raises Interrupted)."""
+    as it is known, so an interrupted run loses nothing it finished (raises Interrupted).
+    `cluster`: a Dask scheduler address or "local:N" (course/cluster.py) instead of local workers."""
     pairs = submissions(course, assignments, students)
+    session = None
+    if cluster:  # connect (and check the workers) before anything is written
+        from .cluster import Session
+        session = Session.open(course, cluster, sandbox, log)
     if resume:
         done = finished(course)
         skipped = [p for p in pairs if p in done]
         pairs = [p for p in pairs if p not in done]
         log(f"resuming: {len(skipped)} submission(s) already graded and unchanged, {len(pairs)} to grade")
-    for a in sorted({a for _, a in pairs}):
-        ensure_assignment(course, a)
-    ensure_students(course, sorted({s for s, _ in pairs}))
+    with _setup_lock(course):  # graders sharing this course folder set it up one at a time
+        ensure_gradebook(course)
+        for a in sorted({a for _, a in pairs}):
+            ensure_assignment(course, a)
+        ensure_students(course, sorted({s for s, _ in pairs}))
     backup_gradebook(course)
     progress = Progress(len(pairs), log)
     report_lock = threading.Lock()
     _STOPPING.clear()
 
-    def work(pair):
-        o = grade_one(course, pair[0], pair[1], sandbox, timeout)
+    def record(o):
         with report_lock:
             write_report(course, [o])
         progress.done(f"{o.student:>12} {o.assignment:<26} {o.status:<11} "
                       f"{_fmt(o.score)}/{_fmt(o.max_score)}  ({o.seconds:.1f} s)")
         return o
+
+    def work(pair):
+        return record(grade_one(course, pair[0], pair[1], sandbox, timeout))
+
+    if session is not None:
+        with session:
+            return session.grade(pairs, timeout, record)
 
     pool = ThreadPoolExecutor(max_workers=jobs)
     futures = [pool.submit(work, p) for p in pairs]
@@ -549,14 +693,19 @@ def backup_gradebook(course: Path) -> None:
 
 
 def write_report(course: Path, outcomes: list[Outcome]) -> Path:
+    import fcntl
     path = course / "reports" / "grading.json"
     path.parent.mkdir(exist_ok=True)
-    old = json.loads(path.read_text()) if path.is_file() else {}
-    for o in outcomes:
-        old[f"{o.student}/{o.assignment}"] = asdict(o)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
-    os.replace(tmp, path)  # a reader (or a crash) never sees half a report
+    # several graders may share the course folder (e.g. on different students, one PostgreSQL
+    # gradebook): each read-modify-write of the report holds the lock, so no outcome is lost
+    with open(path.parent / ".grading.json.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = json.loads(path.read_text()) if path.is_file() else {}
+        for o in outcomes:
+            old[f"{o.student}/{o.assignment}"] = asdict(o)
+        tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n")
+        os.replace(tmp, path)  # a reader (or a crash) never sees half a report
     return path
 
 

@@ -54,12 +54,16 @@ def main(argv=None) -> int:
     p.add_argument("student")
     p.add_argument("--submitted-dir", default=None, help="where the submissions are (course-relative)")
     p.add_argument("--sandbox", action="store_true", help="run the kernel in the bubblewrap sandbox")
+    p.add_argument("--db-url", default=None, help="the gradebook (nbgrader's CourseDirectory.db_url); default: "
+                                                   "the course's (a --cluster worker gets the instructor's)")
     args = p.parse_args(argv)
 
     course = Path(args.course)
     overrides = Config()
     if args.submitted_dir:
         overrides.CourseDirectory.submitted_directory = args.submitted_dir
+    if args.db_url:
+        overrides.CourseDirectory.db_url = args.db_url
     signal.signal(signal.SIGTERM, _stop)
     with ExitStack() as stack:
         if args.sandbox:
