@@ -1741,10 +1741,10 @@ assert speed[False][-1] <= 0.75 * speed[False][0], f"text says the speed without
 # every task.
 #
 # **What larger models show that this one cannot.** `tiny-lm` has about 100 thousand
-# parameters and a vocabulary of 64 tokens. GPT-3 (Brown et al., 2020) has 175 billion parameters and was
-# trained on about 300 billion tokens; it showed **in-context learning**: given a few examples of
-# a task in its prompt and no weight update at all, it performs the task ("few-shot"), and the
-# few-shot gains grew with model size. Olsson et al. (2022) connect this to what you measured
+# parameters and a vocabulary of 64 tokens. GPT-3 (Brown et al., 2020) has 175 billion
+# parameters and was trained on about 300 billion tokens; it showed **in-context learning**:
+# given a few examples of a task in its prompt and no weight update at all, it performs the task
+# ("few-shot"), and the few-shot gains grew with model size. Olsson et al. (2022) connect this to what you measured
 # today: induction heads form in a sudden phase change during training, at the same point as a
 # jump in in-context learning, and knocking them out in small models greatly reduces it —
 # causal evidence for small attention-only models, correlational for larger ones (the
