@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test mutants lab build validate bench clean
+.PHONY: demo test mutants integration lab build validate bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)  ## the test suite, all but the mutation suite (CI runs this, the
 
 mutants: $(STAMP)  ## the mutation suite: every mistake caught, every correct alternative accepted (CI runs it too)
 	$(PY) -m pytest -m mutation grader_tests/test_mutants.py
+
+integration: $(STAMP)  ## real services: PostgreSQL + Dask cluster grading, JupyterHub class (CI runs it too)
+	$(PY) -m pytest -m integration grader_tests
 
 lab: $(STAMP)  ## JupyterLab on the student notebooks (after the environment check)
 	$(PY) -m course doctor --lab

@@ -28,6 +28,9 @@ from course.grade import grade_class
 
 from .conftest import SOLVED, TINY, release_nb, submit, with_cell
 
+# real PostgreSQL and Dask processes, minutes of grading: `make integration` (CI runs it after `make test`)
+pytestmark = pytest.mark.integration
+
 pytest.importorskip("distributed", reason="pip install -r requirements.txt (dask distributed)")
 psycopg = pytest.importorskip("psycopg", reason="pip install -r requirements.txt (psycopg)")
 
