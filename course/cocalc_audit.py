@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 
 from . import cocalc
-from .common import ROOT, CourseError, course_dir
+from .common import ROOT, CourseError, course_dir, grading_sandbox
 
 HELP = "audit notebooks collected from a CoCalc course: tricks CoCalc lets through, its scores vs nbgrader's"
 STUDENT_FILE = "STUDENT - "      # CoCalc writes "STUDENT - <name>.txt" into each collected folder
@@ -592,12 +592,7 @@ def print_table(rows: list[Row]) -> None:
 
 def run(args) -> int:
     course = course_dir(args.course)
-    if args.jobs < 1:
-        raise CourseError("--jobs must be at least 1")
-    sandbox = not args.unsafe
-    if sandbox:
-        from .sandbox import check_available
-        check_available()
+    sandbox = grading_sandbox(args)
     run_opts = {"cell_timeout": args.cell_timeout, "total_timeout": args.total_timeout,
                 "timeout_mode": TIMEOUT_BEHAVIOURS[args.timeout_behaviour]}
     grades = Path(args.grades) if args.grades else None

@@ -51,3 +51,14 @@ def course_dir(path: str | os.PathLike) -> Path:
     if not (p / "nbgrader_config.py").is_file():
         raise CourseError(f"{p} is not a course folder (no nbgrader_config.py)")
     return p
+
+
+def grading_sandbox(args, check: bool = True) -> bool:
+    """Check a grading verb's --jobs and --unsafe up front; True if kernels run in the sandbox
+    (then, with `check`, bubblewrap must work here: a one-line CourseError says how to fix it)."""
+    if args.jobs < 1:
+        raise CourseError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.unsafe and check:
+        from .sandbox import check_available
+        check_available()
+    return not args.unsafe

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from .common import ROOT, CourseError, course_dir
+from .common import ROOT, CourseError, course_dir, grading_sandbox
 from .nbgrader_plugins import KERNEL_DIED
 from .scan import scan
 
@@ -77,12 +77,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     course = course_dir(args.course)
-    if args.jobs < 1:
-        raise CourseError("--jobs must be at least 1")
-    sandbox = not args.unsafe
-    if sandbox and not args.cluster:  # on a cluster, every worker is checked instead
-        from .sandbox import check_available
-        check_available()
+    sandbox = grading_sandbox(args, check=not args.cluster)  # on a cluster, every worker is checked instead
     try:
         outcomes = grade_class(course, args.assignment, args.student, jobs=args.jobs,
                                sandbox=sandbox, timeout=args.timeout, resume=args.resume, cluster=args.cluster)
