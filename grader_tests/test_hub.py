@@ -1,0 +1,371 @@
+"""The class on a real JupyterHub (`python -m course hub`): accounts, roles, a clean stop, and
+students kept apart.
+
+Real Unix accounts are made for each test run (random names, removed at the end), a real
+JupyterHub with configurable-http-proxy runs on loopback, and students act through runuser
+(their own uid) or through the hub's login page over HTTP.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import democlass, hub as H
+from course.common import ROOT, CourseError
+
+PART = "02_self_attention"
+
+
+def _machine_problem() -> str | None:
+    try:
+        H.check_machine()
+    except CourseError as exc:
+        return str(exc)
+    return None
+
+
+def require_machine():
+    problem = _machine_problem()
+    if problem:   # CI installs all of it (.ci/run): a missing piece is a failure, not a skip
+        pytest.fail(f"course hub cannot run here: {problem}")
+
+
+def state_dir() -> Path:
+    """A hub folder students can pass through (pytest's own tmp folders are 0700 root)."""
+    d = Path(tempfile.mkdtemp(prefix="course-hub-", dir="/tmp"))
+    os.chmod(d, 0o711)
+    return d
+
+
+def names(n_students: int) -> tuple[str, list[str]]:
+    tag = "th" + secrets.token_hex(3)
+    return f"{tag}-i", [f"{tag}-{c}" for c in "abcdefgh"[:n_students]]
+
+
+class Browserless:
+    """One user's session through the hub's own login page (HTTP, as a browser would)."""
+
+    def __init__(self, hub: H.Hub, account: H.Account):
+        import requests
+        self.hub, self.account = hub, account
+        self.s = requests.Session()
+
+    def login(self, password: str | None = None, timeout: float = 120):
+        """POST the login form; the hub then spawns the user's server (follows the redirects)."""
+        self.s.get(f"{self.hub.url}/hub/login", timeout=30)
+        xsrf = self.s.cookies.get("_xsrf", path="/hub/")
+        return self.s.post(f"{self.hub.url}/hub/login",
+                           data={"username": self.account.name, "password": password or self.account.password,
+                                 "_xsrf": xsrf}, timeout=timeout)
+
+    def wait_server(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # a page (not an API call) takes the hub's OAuth round trip that logs into the server
+            page = self.get("lab")
+            if page.status_code == 200 and page.url.startswith(f"{self.hub.url}/user/{self.account.name}/lab"):
+                assert self.get("api/status").status_code == 200
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"{self.account.name}'s server not up after {timeout} s:\n{self.hub.log_tail()}")
+
+    def get(self, path: str):
+        return self.s.get(f"{self.hub.url}/user/{self.account.name}/{path}", timeout=60)
+
+    def page_config(self) -> dict:
+        html = self.get("lab").text
+        m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+        assert m, f"no JupyterLab page config in {self.account.name}'s /lab page:\n{html[:500]}"
+        return json.loads(m.group(1))
+
+
+def ps_lines(uids: set[int]) -> str:
+    return "\n".join(f"{pid} {cmd}" for pid, cmd in H.processes_of(uids))
+
+
+def alive(pid: int | None) -> bool:
+    return pid is not None and H._alive(pid)
+
+
+# --------------------------------------------------------------------------- bad input
+
+def test_a_busy_port_is_one_line_with_the_fix():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(CourseError, match=rf"port {port} is in use: choose another with --port"):
+            H.Hub(H.Layout(Path("/nonexistent")), [], port)
+
+
+def test_an_exchange_others_cannot_write_is_refused_with_the_fix(tmp_path):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir(mode=0o755)
+    os.chmod(exchange, 0o755)
+    with pytest.raises(CourseError, match=rf"has mode 755; .* chmod ugo\+rwx {exchange}"):
+        H.check_exchange(exchange)
+
+
+def test_a_missing_proxy_or_node_is_one_line_with_the_fix(monkeypatch, tmp_path):
+    if os.geteuid() != 0:
+        pytest.fail("the hub tests make Unix accounts: run them as root")
+    monkeypatch.setattr(H, "PROXY", tmp_path / "configurable-http-proxy")
+    with pytest.raises(CourseError, match=r"configurable-http-proxy is not installed .* run `npm ci`"):
+        H.check_machine()
+    monkeypatch.setattr(H.shutil, "which", lambda name: None)
+    with pytest.raises(CourseError, match=r"Node.js is missing .* apt-get install -y nodejs npm"):
+        H.check_machine()
+
+
+def test_an_account_not_made_by_course_hub_is_never_reused_or_removed():
+    with pytest.raises(CourseError, match="exists and was not made by `course hub`"):
+        H.ensure_account("root", "student")
+    with pytest.raises(CourseError, match="not made by `course hub`; not removing it"):
+        H.remove_account("root")
+
+
+def test_the_command_line_reports_a_busy_port_in_one_line():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "course", "hub", "--port", str(port), "--prefix", "thnone-"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, f"exit {done.returncode}, stderr: {done.stderr}"
+    assert done.stderr.strip() == (f"error: port {port} is in use: choose another with --port, or leave it out "
+                                   "(a free port is picked)"), done.stderr
+    assert not H.account_exists("thnone-instructor"), "accounts were made before the port was checked"
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_course_hub_prints_accounts_and_ctrl_c_leaves_nothing_running():
+    """The real command: URL and generated passwords printed, a student logs in and gets a
+    server, then Ctrl-C: hub, proxy and every single-user server gone."""
+    require_machine()
+    prefix = "th" + secrets.token_hex(3) + "-"
+    state = state_dir()
+    out = state / "out.txt"
+    proc = None
+    try:
+        with open(out, "w") as f:
+            proc = subprocess.Popen([sys.executable, "-m", "course", "hub", "--dir", str(state / "hub"),
+                                     "--prefix", prefix, "--students", "2"], cwd=ROOT, stdout=f,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + H.START_S + 60
+        while "Ctrl-C stops" not in out.read_text():
+            assert proc.poll() is None, f"course hub exited {proc.returncode}:\n{out.read_text()}"
+            assert time.monotonic() < deadline, f"course hub not up:\n{out.read_text()}"
+            time.sleep(0.5)
+        text = out.read_text()
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/hub/login", text).group(1)
+        accounts = {m[1]: H.Account(m[1], m[0], m[2]) for m in
+                    re.findall(r"^\s+(instructor|student)\s+(\S+)\s+password (\S+)$", text, re.M)}
+        assert sorted(accounts) == [f"{prefix}instructor", f"{prefix}student1", f"{prefix}student2"], text
+        passwords = [a.password for a in accounts.values()]
+        assert len(set(passwords)) == 3 and all(len(p) >= 16 for p in passwords), \
+            f"passwords must be generated, distinct and long: {passwords}"
+        for a in accounts.values():
+            assert H.made_by_us(a.name), f"{a.name} is not a Unix account made by course hub"
+        hub = H.Hub.__new__(H.Hub)           # only for its url and log: the command owns the hub
+        hub.url, hub.layout = url, H.Layout(state / "hub")
+        user = Browserless(hub, accounts[f"{prefix}student1"])
+        assert user.login().status_code == 200, hub.log_tail()
+        user.wait_server()
+        uids = {a.uid for a in accounts.values()}
+        assert H.processes_of(uids), "the student's server runs as the student: no process of theirs"
+        proxy = int((state / "hub" / "proxy.pid").read_text())
+        assert alive(proxy), "no proxy running"
+
+        proc.send_signal(signal.SIGINT)          # Ctrl-C
+        proc.wait(timeout=H.STOP_S + 30)
+        text = out.read_text()
+        assert proc.returncode == 0, text
+        assert "stopped: hub, proxy and single-user servers" in text, text
+        assert not H.processes_of(uids), f"left running after Ctrl-C:\n{ps_lines(uids)}"
+        assert not alive(proxy), f"the proxy ({proxy}) is still running after Ctrl-C"
+        hub_procs = [c for _, c in H.processes_of({0}) if str(state) in c]
+        assert not hub_procs, f"left running after Ctrl-C: {hub_procs}"
+        # the accounts (and their work) stay; --remove-accounts deletes them
+        assert all(H.account_exists(n) for n in accounts)
+        done = subprocess.run([sys.executable, "-m", "course", "hub", "--remove-accounts", "--prefix", prefix],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert not any(H.account_exists(n) for n in accounts), done.stdout
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)     # the command stops its hub (own session) itself
+            try:
+                proc.wait(timeout=H.STOP_S + 30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        for name in H.our_accounts():
+            if name.startswith(prefix):
+                H.remove_account(name)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- one hub for the rest
+
+@pytest.fixture(scope="module")
+def hub():
+    """A running hub with an instructor and students A, B; every account removed afterwards."""
+    require_machine()
+    state = state_dir()
+    instructor, students = names(2)
+    layout = H.Layout(state / "hub")
+    accounts = []
+    try:
+        accounts = H.setup(layout, instructor, students)
+        with H.Hub(layout, accounts) as running:
+            running.instructor, running.a, running.b = accounts
+            yield running
+            # a test below may have stopped it already
+    finally:
+        for a in accounts:
+            H.remove_account(a.name)
+        shutil.rmtree(state, ignore_errors=True)
+    assert not any(H.account_exists(a.name) for a in accounts), "test accounts left behind"
+
+
+def test_students_get_assignments_and_validate_only(hub):
+    user = Browserless(hub, hub.a)
+    assert user.login().status_code == 200, hub.log_tail()
+    user.wait_server()
+    disabled = set(user.page_config().get("disabledExtensions", []))
+    nbgrader_off = {d.split(":", 1)[1] for d in disabled if d.startswith("@jupyter/nbgrader:")}
+    assert nbgrader_off == {"formgrader", "course-list", "create-assignment"}, \
+        f"a student's JupyterLab disables nbgrader plugins {sorted(nbgrader_off)}, expected " \
+        "formgrader, course-list, create-assignment (students keep Assignments and Validate)"
+    listing = user.get(f"assignments?course_id={H.COURSE_ID}")
+    assert listing.status_code == 200 and listing.text.startswith("{"), \
+        f"the Assignments tab's API: HTTP {listing.status_code} {listing.url}\n{hub.log_tail(40)}"
+    assert listing.json()["success"] is True, listing.text
+    for path in ("formgrader", "formgraders"):
+        assert user.get(path).status_code == 404, f"a student's server serves /{path}"
+
+
+def test_the_instructor_gets_formgrader_and_course_list(hub):
+    user = Browserless(hub, hub.instructor)
+    assert user.login().status_code == 200, hub.log_tail()
+    user.wait_server()
+    disabled = set(user.page_config().get("disabledExtensions", []))
+    nbgrader_off = {d.split(":", 1)[1] for d in disabled if d.startswith("@jupyter/nbgrader:")}
+    assert nbgrader_off == {"assignment-list", "validate-assignment"}, \
+        f"the instructor's JupyterLab disables nbgrader plugins {sorted(nbgrader_off)}, expected " \
+        "assignment-list and validate-assignment only"
+    page = user.get("formgrader")
+    assert page.status_code == 200 and "Manage Assignments" in page.text, \
+        f"formgrader: HTTP {page.status_code}\n{page.text[:300]}"
+    courses = user.get("formgraders")
+    assert courses.status_code == 200, f"course list: HTTP {courses.status_code}"
+    listed = [c.get("course_id") for c in courses.json()["value"]]
+    assert listed == [H.COURSE_ID], f"the Course List shows {listed}, expected [{H.COURSE_ID!r}]"
+
+
+def test_a_wrong_password_or_unknown_account_cannot_log_in(hub):
+    ghost = H.Account("thnosuchuser", "student", "x" * 16)
+    assert Browserless(hub, ghost).login().status_code == 403
+    assert Browserless(hub, hub.b).login(password="wrong-" + hub.b.password).status_code == 403
+
+
+# --------------------------------------------------------------------------- students stay apart
+
+def nbgrader_as(hub, account, *args, cwd=None):
+    done = H.run_as(account, ["nbgrader", *args], bin=H.user_env(hub.layout), cwd=cwd)
+    assert done.returncode == 0, f"nbgrader {' '.join(args)} as {account.name} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def released(hub):
+    """The instructor releases PART; A and B fetch it; B submits once."""
+    course = H.course_root(hub.instructor)
+    nbgrader_as(hub, hub.instructor, "release_assignment", PART, cwd=course)
+    for s in (hub.a, hub.b):
+        nbgrader_as(hub, s, "fetch_assignment", PART)
+    nbgrader_as(hub, hub.b, "submit", PART)
+    return course
+
+
+def inbound(hub) -> Path:
+    return hub.layout.exchange / H.COURSE_ID / "inbound"
+
+
+def denied(hub, account, cmd) -> str:
+    done = H.run_as(account, cmd, bin=H.user_env(hub.layout))
+    return "" if done.returncode != 0 and "Permission denied" in done.stderr else \
+        f"{' '.join(cmd)} as {account.name}: exit {done.returncode}, {(done.stdout + done.stderr)[:200]!r}"
+
+
+def test_a_student_cannot_read_another_students_submission(hub, released):
+    b_subs = [p for p in inbound(hub).iterdir() if p.name.startswith(hub.b.name + "+")]
+    assert len(b_subs) == 1, f"B's submission in the exchange: {b_subs}"
+    b_nb = b_subs[0] / f"{PART}.ipynb"
+    problems = [denied(hub, hub.a, ["ls", str(inbound(hub))]),
+                denied(hub, hub.a, ["cat", str(b_nb)]),          # even knowing the exact name
+                denied(hub, hub.a, ["ls", str(b_subs[0])])]
+    assert not any(problems), "student A reached B's submission:\n" + "\n".join(p for p in problems if p)
+
+
+def test_a_student_cannot_read_homes_source_or_the_gradebook(hub, released):
+    course = released
+    H.run_as(hub.instructor, ["python", "-c", "from nbgrader.api import Gradebook; Gradebook('sqlite:///gradebook.db').close()"],
+             bin=H.user_env(hub.layout), cwd=course)
+    assert (course / "gradebook.db").exists()
+    targets = [["ls", str(hub.b.home)], ["cat", str(hub.b.home / PART / f"{PART}.ipynb")],
+               ["ls", str(hub.instructor.home)], ["cat", str(course / "gradebook.db")],
+               ["cat", str(course / "source" / PART / f"{PART}.ipynb")],
+               ["cat", str(ROOT / "source" / PART / f"{PART}.ipynb")],
+               ["cat", str(ROOT / "lessons" / f"{PART}.py")]]
+    problems = [denied(hub, hub.a, t) for t in targets]
+    assert not any(problems), "student A read what is not theirs:\n" + "\n".join(p for p in problems if p)
+
+
+def test_a_second_submission_is_the_one_graded(hub, released):
+    """A submits the release untouched, then the complete solution: collect + grade see the later."""
+    nbgrader_as(hub, hub.a, "submit", PART)
+    time.sleep(1.1)                      # nbgrader's timestamps resolve to the microsecond; be safe
+    work = hub.a.home / PART / f"{PART}.ipynb"
+    source = nbformat.read(ROOT / "source" / PART / f"{PART}.ipynb", as_version=4)
+    solved = democlass.filled(source, nbformat.read(work, as_version=4))
+    nbformat.write(solved, work)
+    os.chown(work, hub.a.uid, pwd.getpwnam(hub.a.name).pw_gid)
+    nbgrader_as(hub, hub.a, "submit", PART)
+    course = released
+    nbgrader_as(hub, hub.instructor, "collect", PART, cwd=course)
+    done = subprocess.run([sys.executable, "-m", "course", "grade", "--course", str(course),
+                           "--assignment", PART, "--student", hub.a.name],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"course grade failed:\n{done.stdout}\n{done.stderr}"
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(PART, hub.a.name)
+        score, max_score = sub.code_score, sub.max_code_score
+    assert score == max_score > 0, \
+        f"A's graded score is {score}/{max_score}: the first (untouched) submission was graded, not the later solution"
+
+
+def test_stopping_the_hub_leaves_nothing_running(hub):
+    proxy = hub.proxy_pid()
+    uids = {a.uid for a in hub.accounts}
+    assert H.processes_of(uids), "no single-user server was running before the stop"
+    hub.stop()
+    assert not H.processes_of(uids), f"left running:\n{ps_lines(uids)}"
+    assert not alive(proxy), f"the proxy ({proxy}) still runs"
+    assert hub.proc.poll() is not None
+    assert not hub.leftovers, f"the hub left these for us to kill: {hub.leftovers}"
