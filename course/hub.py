@@ -158,15 +158,22 @@ def our_accounts() -> list[str]:
     return sorted(p.pw_name for p in pwd.getpwall() if p.pw_gecos == MARKER)
 
 
-def run_as(account: str | Account, cmd: list[str], bin: Path | None = None, cwd: str | Path | None = None,
+def run_as(account: Account, cmd: list[str], layout: "Layout | None" = None, cwd: str | Path | None = None,
            env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `cmd` as the Unix user (runuser), with that user's HOME and `bin` first on PATH."""
-    name = account.name if isinstance(account, Account) else account
-    home = pwd.getpwnam(name).pw_dir
-    full_env = {"PATH": f"{bin or VENV_BIN}:/usr/local/bin:/usr/bin:/bin", "HOME": home, "USER": name,
-                "LOGNAME": name, "LANG": "C.UTF-8", **(env or {})}
-    return subprocess.run([shutil.which("runuser") or "/usr/sbin/runuser", "-u", name, "--", *cmd], cwd=cwd or home, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    """Run `cmd` as the Unix user (runuser), with that user's HOME; output captured.
+
+    With the hub's `layout`, the environment is the one of a terminal in the user's JupyterLab:
+    the users' Python first on PATH and their role's Jupyter/nbgrader config.
+    """
+    home = pwd.getpwnam(account.name).pw_dir
+    full_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "USER": account.name,
+                "LOGNAME": account.name, "LANG": "C.UTF-8"}
+    if layout is not None:
+        full_env["PATH"] = f"{user_env(layout)}:{full_env['PATH']}"
+        full_env["JUPYTER_CONFIG_PATH"] = str(layout.role_config(account.role))
+    full_env.update(env or {})
+    return subprocess.run([shutil.which("runuser") or "/usr/sbin/runuser", "-u", account.name, "--", *cmd],
+                          cwd=cwd or home, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- the exchange
@@ -175,19 +182,18 @@ def _private_submit_class():
     from nbgrader.exchange.default.submit import ExchangeSubmit
 
     class PrivateSubmit(ExchangeSubmit):
-        """nbgrader's submit, without read permission for other users on what is handed in.
+        """nbgrader's submit, with the submission's folder closed to other students.
 
-        Stock nbgrader leaves a submission world-readable (files 0444, folders 0755) and relies
-        on the inbound folder (2733) being unlistable. The inbound folder is setgid with the
-        instructor's group, so dropping the bits for others keeps it readable by the instructor
-        (group) and the student (owner) only.
+        Stock nbgrader leaves the submission folder 0777 and its files world-readable, relying
+        on the inbound folder (2733) being unlistable and on a random part in the folder's name.
+        The inbound folder is setgid with the instructor's group, so the submission folder
+        belongs to that group: 0770 keeps it open to the student (owner) and the instructor
+        (group) only, whatever its files' modes.
         """
 
-        def set_perms(self, dest, fileperms, dirperms):
-            if os.path.commonpath([os.path.abspath(dest), os.path.abspath(self.inbound_path)]) \
-                    == os.path.abspath(self.inbound_path):
-                fileperms, dirperms = fileperms & ~0o007, dirperms & ~0o007
-            super().set_perms(dest, fileperms, dirperms)
+        def copy_files(self):
+            super().copy_files()
+            os.chmod(os.path.join(self.inbound_path, self.assignment_filename), 0o770)
 
     return PrivateSubmit
 

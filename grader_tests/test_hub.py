@@ -286,7 +286,7 @@ def test_a_wrong_password_or_unknown_account_cannot_log_in(hub):
 # --------------------------------------------------------------------------- students stay apart
 
 def nbgrader_as(hub, account, *args, cwd=None):
-    done = H.run_as(account, ["nbgrader", *args], bin=H.user_env(hub.layout), cwd=cwd)
+    done = H.run_as(account, ["nbgrader", *args], hub.layout, cwd=cwd)
     assert done.returncode == 0, f"nbgrader {' '.join(args)} as {account.name} failed:\n{done.stdout}\n{done.stderr}"
     return done
 
@@ -307,7 +307,7 @@ def inbound(hub) -> Path:
 
 
 def denied(hub, account, cmd) -> str:
-    done = H.run_as(account, cmd, bin=H.user_env(hub.layout))
+    done = H.run_as(account, cmd, hub.layout)
     return "" if done.returncode != 0 and "Permission denied" in done.stderr else \
         f"{' '.join(cmd)} as {account.name}: exit {done.returncode}, {(done.stdout + done.stderr)[:200]!r}"
 
@@ -325,7 +325,7 @@ def test_a_student_cannot_read_another_students_submission(hub, released):
 def test_a_student_cannot_read_homes_source_or_the_gradebook(hub, released):
     course = released
     H.run_as(hub.instructor, ["python", "-c", "from nbgrader.api import Gradebook; Gradebook('sqlite:///gradebook.db').close()"],
-             bin=H.user_env(hub.layout), cwd=course)
+             hub.layout, cwd=course)
     assert (course / "gradebook.db").exists()
     targets = [["ls", str(hub.b.home)], ["cat", str(hub.b.home / PART / f"{PART}.ipynb")],
                ["ls", str(hub.instructor.home)], ["cat", str(course / "gradebook.db")],
