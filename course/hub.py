@@ -296,11 +296,15 @@ def user_env(layout: Layout) -> Path:
         for name in ("share", "etc"):
             if (venv / name).exists():
                 (env / name).symlink_to(venv / name)
-        for tool, module in (("jupyter", "jupyter"), ("nbgrader", "nbgrader"),
-                             ("jupyterhub-singleuser", "jupyterhub.singleuser")):
-            script = env / "bin" / tool
-            script.write_text(f'#!/bin/sh\nexec "{env}/bin/python" -m {module} "$@"\n')
-            os.chmod(script, 0o755)
+        for script in VENV_BIN.iterdir():     # the course's commands (nbgrader, alembic, ...)
+            wrapper = env / "bin" / script.name
+            if wrapper.exists() or script.is_symlink() or not script.is_file():
+                continue
+            with open(script, "rb") as f:
+                if f.read(2 + len(str(VENV_BIN))) != b"#!" + str(VENV_BIN).encode():
+                    continue
+            wrapper.write_text(f'#!/bin/sh\nexec "{env}/bin/python" "{script}" "$@"\n')
+            os.chmod(wrapper, 0o755)
         for path in [env, *env.rglob("*")]:
             if not path.is_symlink():
                 os.chmod(path, (path.stat().st_mode & 0o777) | 0o755 if path.is_dir() else
@@ -330,6 +334,22 @@ def prepare_exchange(layout: Layout) -> None:
     check_exchange(layout.exchange)
 
 
+def grant_grader(instructor: Account, root: Path) -> None:
+    """The instructor owns the course; group root (the grader) may read it; students nothing.
+
+    `python -m course grade` runs as root, but its sandboxed kernels have no capabilities: they
+    reach their folder by the group bits. Folders are setgid so new files stay in group root.
+    """
+    user = pwd.getpwnam(instructor.name)
+    os.chown(user.pw_dir, user.pw_uid, 0)
+    os.chmod(user.pw_dir, 0o750)
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        os.chown(path, user.pw_uid, 0)
+        os.chmod(path, 0o2770 if path.is_dir() else (path.stat().st_mode & 0o770) | 0o640)
+
+
 def prepare_course(instructor: Account, source: Path = ROOT) -> Path:
     """Copy the course folder into the instructor's home once (never over their work)."""
     root = course_root(instructor)
@@ -342,9 +362,7 @@ def prepare_course(instructor: Account, source: Path = ROOT) -> Path:
                                 ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
             elif src.exists():
                 shutil.copy2(src, root / name)
-        user = pwd.getpwnam(instructor.name)
-        for path in [root, *root.rglob("*")]:
-            os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+    grant_grader(instructor, root)
     return root
 
 

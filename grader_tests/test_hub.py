@@ -336,6 +336,10 @@ def test_a_student_cannot_read_homes_source_or_the_gradebook(hub, released):
     assert not any(problems), "student A read what is not theirs:\n" + "\n".join(p for p in problems if p)
 
 
+def solved_as_submitted(hub):
+    return nbformat.read(hub.a.home / PART / f"{PART}.ipynb", as_version=4)
+
+
 def test_a_second_submission_is_the_one_graded(hub, released):
     """A submits the release untouched, then the complete solution: collect + grade see the later."""
     nbgrader_as(hub, hub.a, "submit", PART)
@@ -356,8 +360,10 @@ def test_a_second_submission_is_the_one_graded(hub, released):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(PART, hub.a.name)
         score, max_score = sub.code_score, sub.max_code_score
+    collected = nbformat.read(course / "submitted" / hub.a.name / PART / f"{PART}.ipynb", as_version=4)
+    assert collected == solved_as_submitted(hub), "nbgrader collect took an earlier submission"
     assert score == max_score > 0, \
-        f"A's graded score is {score}/{max_score}: the first (untouched) submission was graded, not the later solution"
+        f"A's graded score is {score}/{max_score}: the later (solved) submission was not what got graded\n{done.stdout[-1500:]}"
 
 
 def test_stopping_the_hub_leaves_nothing_running(hub):
