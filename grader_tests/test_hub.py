@@ -226,13 +226,13 @@ def hub():
     """A running hub with an instructor and students A, B; every account removed afterwards."""
     require_machine()
     state = state_dir()
-    instructor, students = names(2)
+    instructor, students = names(3)
     layout = H.Layout(state / "hub")
     accounts = []
     try:
         accounts = H.setup(layout, instructor, students)
         with H.Hub(layout, accounts) as running:
-            running.instructor, running.a, running.b = accounts
+            running.instructor, running.a, running.b, running.c = accounts
             yield running
             # a test below may have stopped it already
     finally:
@@ -364,6 +364,50 @@ def test_a_second_submission_is_the_one_graded(hub, released):
     assert collected == solved_as_submitted(hub), "nbgrader collect took an earlier submission"
     assert score == max_score > 0, \
         f"A's graded score is {score}/{max_score}: the later (solved) submission was not what got graded\n{done.stdout[-1500:]}"
+
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def test_a_student_fetches_validates_and_submits_in_the_browser(hub, released, tmp_path):
+    """Through the hub's login page in chromium: student C opens the Assignments tab, fetches
+    the released part, opens it, presses Validate, then Submit; the exchange gets C's notebook."""
+    from . import browser as br
+    problem = br.missing_requirements()
+    if problem:
+        pytest.fail(problem)
+    from playwright.sync_api import sync_playwright
+    shots = SCREENSHOTS if os.environ.get("COURSE_SCREENSHOTS") else tmp_path
+    with sync_playwright() as pw:
+        browser = br.launch_browser(pw, tmp_path)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(br.PAGE_LOAD_S * 1000)
+            page.goto(f"{hub.url}/hub/login")
+            page.fill("#username_input", hub.c.name)
+            page.fill("#password_input", hub.c.password)
+            page.click("#login_submit")
+            page.wait_for_url(f"**/user/{hub.c.name}/lab**", timeout=180_000)
+            page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
+            page.locator(".lm-MenuBar-item", has_text="Nbgrader").first.click()
+            page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
+            row = page.locator("#released_assignments_list .list_item", has_text=PART)
+            row.wait_for()
+            row.locator("button", has_text="Fetch").click()
+            fetched = page.locator("#fetched_assignments_list .list_item", has_text=PART).first
+            fetched.wait_for()
+            assert (hub.c.home / PART / f"{PART}.ipynb").exists(), "Fetch did not put the notebook in C's home"
+            page.screenshot(path=str(shots / "hub_assignments.jpg"), type="jpeg", quality=br.SCREENSHOT_QUALITY)
+            fetched.locator("button", has_text="Submit").click()
+            page.locator("#submitted_assignments_list .list_item", has_text=PART).first.wait_for()
+        finally:
+            browser.close()
+    subs = [p for p in inbound(hub).iterdir() if p.name.startswith(hub.c.name + "+")]
+    assert len(subs) == 1, f"C's submissions in the exchange after Submit: {[p.name for p in subs]}"
+    assert (subs[0] / f"{PART}.ipynb").exists()
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 def test_stopping_the_hub_leaves_nothing_running(hub):
