@@ -91,8 +91,8 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _run(cmd: list[str], input: str | None = None) -> None:
-    done = subprocess.run(cmd, input=input, text=True, capture_output=True)
+def _run(cmd: list[str], input: str | None = None, env: dict | None = None) -> None:
+    done = subprocess.run(cmd, input=input, text=True, capture_output=True, env=env)
     if done.returncode:
         raise CourseError(f"{' '.join(cmd[:2])} failed: {(done.stderr or done.stdout).strip()}")
 
@@ -171,6 +171,8 @@ def run_as(account: Account, cmd: list[str], layout: "Layout | None" = None, cwd
     if layout is not None:
         full_env["PATH"] = f"{user_env(layout)}:{full_env['PATH']}"
         full_env["JUPYTER_CONFIG_PATH"] = str(layout.role_config(account.role))
+        if layout.python_base.exists():
+            full_env["LD_LIBRARY_PATH"] = str(layout.python_base / "lib")
     full_env.update(env or {})
     return subprocess.run([shutil.which("runuser") or "/usr/sbin/runuser", "-u", account.name, "--", *cmd],
                           cwd=cwd or home, env=full_env, capture_output=True, text=True, timeout=timeout)
@@ -242,6 +244,10 @@ class Layout:
         return self.dir / "python"
 
     @property
+    def python_base(self) -> Path:
+        return self.dir / "python-base"
+
+    @property
     def bin(self) -> Path:
         return self.python / "bin"
 
@@ -271,45 +277,60 @@ def user_env(layout: Layout) -> Path:
     """A Python environment every user can run: the course's packages, a reachable interpreter.
 
     The course's .venv is used as it is when its base interpreter is readable by everyone. When
-    it is not (a pyenv Python under root's 0700 home), a venv is made from the system's
-    python3.X of the same version, seeing the course's site-packages through a .pth file, with
-    `share/` and `etc/` linked so that JupyterLab, its extensions and kernels are found.
+    it is not (a pyenv Python under root's 0700 home), the interpreter and its standard library
+    (not its site-packages) are copied once to `<dir>/python-base` and a venv made from that copy
+    sees the course's site-packages through a .pth file, with `share/` and `etc/` linked so that
+    JupyterLab, its extensions and kernels are found. (Debian's own python3.11 is 3.11.2, on
+    which nbconvert's HTML export fails: the same interpreter as the course's is needed.)
     """
     base = Path(os.path.realpath(sys.executable))
     stdlib = Path(os.__file__).parent
     if readable_by_all(base) and readable_by_all(stdlib) and readable_by_all(VENV_BIN):
         return VENV_BIN
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    system = Path("/usr/bin") / version
-    if not system.exists():
-        raise CourseError(f"the course's Python ({base}) is in a folder other users cannot read and "
-                          f"there is no {system}: make the course's .venv from a Python every user "
-                          f"can run (apt-get install {version})")
-    venv = Path(sys.prefix)
+    venv, env, copy = Path(sys.prefix), layout.python, layout.python_base
     site = venv / "lib" / version / "site-packages"
-    env = layout.python
     marker = env / "lib" / version / "site-packages" / "course-venv.pth"
-    if not marker.exists() or marker.read_text().strip() != str(site):
-        shutil.rmtree(env, ignore_errors=True)
-        _run([str(system), "-m", "venv", "--without-pip", str(env)])
-        marker.write_text(f"{site}\n")
-        for name in ("share", "etc"):
-            if (venv / name).exists():
-                (env / name).symlink_to(venv / name)
-        for script in VENV_BIN.iterdir():     # the course's commands (nbgrader, alembic, ...)
-            wrapper = env / "bin" / script.name
-            if wrapper.exists() or script.is_symlink() or not script.is_file():
+    if marker.exists() and marker.read_text().strip() == str(site):
+        return env / "bin"
+    shutil.rmtree(env, ignore_errors=True)
+    shutil.rmtree(copy, ignore_errors=True)
+    prefix = Path(sys.base_prefix)
+    (copy / "bin").mkdir(parents=True)
+    (copy / "lib").mkdir()
+    shutil.copy2(base, copy / "bin" / version)
+    for lib in (prefix / "lib").glob("libpython*"):
+        shutil.copy2(lib, copy / "lib" / lib.name, follow_symlinks=False)
+    shutil.copytree(prefix / "lib" / version, copy / "lib" / version, symlinks=True,
+                    ignore=shutil.ignore_patterns("site-packages", "test", "idlelib", "tkinter", "lib2to3"))
+    (copy / "lib" / version / "site-packages").mkdir(exist_ok=True)
+    _run([str(copy / "bin" / version), "-m", "venv", "--without-pip", str(env)], env=user_ld(layout))
+    marker.write_text(f"{site}\n")
+    for name in ("share", "etc"):
+        if (venv / name).exists():
+            (env / name).symlink_to(venv / name)
+    for script in VENV_BIN.iterdir():     # the course's commands (nbgrader, alembic, ...)
+        wrapper = env / "bin" / script.name
+        if wrapper.exists() or script.is_symlink() or not script.is_file():
+            continue
+        with open(script, "rb") as f:
+            if f.read(2 + len(str(VENV_BIN))) != b"#!" + str(VENV_BIN).encode():
                 continue
-            with open(script, "rb") as f:
-                if f.read(2 + len(str(VENV_BIN))) != b"#!" + str(VENV_BIN).encode():
-                    continue
-            wrapper.write_text(f'#!/bin/sh\nexec "{env}/bin/python" "{script}" "$@"\n')
-            os.chmod(wrapper, 0o755)
-        for path in [env, *env.rglob("*")]:
+        wrapper.write_text(f'#!/bin/sh\nexport LD_LIBRARY_PATH="{copy}/lib"\n'
+                           f'exec "{env}/bin/python" "{script}" "$@"\n')
+        os.chmod(wrapper, 0o755)
+    for top in (copy, env):
+        for path in [top, *top.rglob("*")]:
             if not path.is_symlink():
-                os.chmod(path, (path.stat().st_mode & 0o777) | 0o755 if path.is_dir() else
-                         (path.stat().st_mode & 0o777) | 0o444)
+                mode = path.stat().st_mode & 0o777
+                os.chmod(path, mode | (0o755 if path.is_dir() or mode & 0o100 else 0o444))
     return env / "bin"
+
+
+def user_ld(layout: Layout) -> dict:
+    """LD_LIBRARY_PATH for the copied interpreter (its RUNPATH points into root's home)."""
+    lib = layout.python_base / "lib"
+    return {**os.environ, "LD_LIBRARY_PATH": str(lib)} if lib.exists() else dict(os.environ)
 
 
 def check_exchange(exchange: Path) -> None:
@@ -435,7 +456,7 @@ c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
-c.Spawner.environment = {{"PATH": {path!r}}}
+c.Spawner.environment = {environment!r}
 
 ROLES = {roles!r}
 ROLE_CONFIG = {role_config!r}
@@ -458,7 +479,9 @@ def write_hub_config(layout: Layout, accounts: list[Account], port: int, bin: Pa
         pid_file=str(layout.dir / "proxy.pid"), dir=layout.dir,
         users=sorted(roles), admins=sorted(n for n, r in roles.items() if r == "instructor"),
         singleuser=str(bin / "jupyterhub-singleuser"),
-        path=f"{bin}:/usr/local/bin:/usr/bin:/bin", roles=roles,
+        environment={"PATH": f"{bin}:/usr/local/bin:/usr/bin:/bin",
+                     **({"LD_LIBRARY_PATH": str(layout.python_base / "lib")} if layout.python_base.exists() else {})},
+        roles=roles,
         role_config={r: str(layout.role_config(r)) for r in set(roles.values())})
     layout.hub_config.write_text(text)
     os.chmod(layout.hub_config, 0o600)

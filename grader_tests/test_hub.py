@@ -369,44 +369,110 @@ def test_a_second_submission_is_the_one_graded(hub, released):
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-def test_a_student_fetches_validates_and_submits_in_the_browser(hub, released, tmp_path):
-    """Through the hub's login page in chromium: student C opens the Assignments tab, fetches
-    the released part, opens it, presses Validate, then Submit; the exchange gets C's notebook."""
+def _login(browser, hub, account, errors):
+    from . import browser as br
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("pageerror", lambda e: errors.append(f"{account.name}: {e}"))
+    page.set_default_timeout(br.PAGE_LOAD_S * 1000)
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", account.name)
+    page.fill("#password_input", account.password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{account.name}/lab**", timeout=180_000)
+    page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
+    return page
+
+
+def _assignments_tab(page):
+    page.locator(".lm-MenuBar-item", has_text="Nbgrader").first.click()
+    page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
+
+
+def test_the_class_loop_in_the_browser(hub, released, tmp_path):
+    """Through the hub's login page in chromium: student C fetches the released part from the
+    Assignments tab, solves it, presses Validate and Submit; the instructor collects, grades with
+    `course grade` (sandboxed) and opens the Formgrader; feedback is released and C fetches it
+    from the Assignments tab: C's scores, no hidden test code, nobody else's work."""
     from . import browser as br
     problem = br.missing_requirements()
     if problem:
         pytest.fail(problem)
     from playwright.sync_api import sync_playwright
     shots = SCREENSHOTS if os.environ.get("COURSE_SCREENSHOTS") else tmp_path
+    course, c, errors = released, hub.c, []
+    work = c.home / PART / f"{PART}.ipynb"
     with sync_playwright() as pw:
         browser = br.launch_browser(pw, tmp_path)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_default_timeout(br.PAGE_LOAD_S * 1000)
-            page.goto(f"{hub.url}/hub/login")
-            page.fill("#username_input", hub.c.name)
-            page.fill("#password_input", hub.c.password)
-            page.click("#login_submit")
-            page.wait_for_url(f"**/user/{hub.c.name}/lab**", timeout=180_000)
-            page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
-            page.locator(".lm-MenuBar-item", has_text="Nbgrader").first.click()
-            page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
+            page = _login(browser, hub, c, errors)
+            _assignments_tab(page)                                   # step 2: fetch
             row = page.locator("#released_assignments_list .list_item", has_text=PART)
             row.wait_for()
             row.locator("button", has_text="Fetch").click()
             fetched = page.locator("#fetched_assignments_list .list_item", has_text=PART).first
             fetched.wait_for()
-            assert (hub.c.home / PART / f"{PART}.ipynb").exists(), "Fetch did not put the notebook in C's home"
+            assert work.exists(), "Fetch did not put the notebook in C's home"
             page.screenshot(path=str(shots / "hub_assignments.jpg"), type="jpeg", quality=br.SCREENSHOT_QUALITY)
+
+            source = nbformat.read(ROOT / "source" / PART / f"{PART}.ipynb", as_version=4)
+            nbformat.write(democlass.filled(source, nbformat.read(work, as_version=4)), work)  # C solves it
+            os.chown(work, c.uid, pwd.getpwnam(c.name).pw_gid)
+            page.goto(f"{hub.url}/user/{c.name}/lab/tree/{PART}/{PART}.ipynb")
+            page.locator(br.VALIDATE_BUTTON).click()                 # Validate
+            dialog = page.locator(".jp-Dialog")
+            dialog.wait_for(timeout=300_000)
+            page.wait_for_function("""() => { const d = document.querySelector('.jp-Dialog');
+                return d && !/Validating/.test(d.textContent) && d.textContent.length > 20; }""", timeout=300_000)
+            verdict = dialog.inner_text()
+            assert "Success! Your notebook passes all the tests." in verdict, f"Validate said: {verdict[:500]}"
+            page.keyboard.press("Escape")
+            _assignments_tab(page)                                   # Submit
+            fetched = page.locator("#fetched_assignments_list .list_item", has_text=PART).first
             fetched.locator("button", has_text="Submit").click()
             page.locator("#submitted_assignments_list .list_item", has_text=PART).first.wait_for()
+            subs = [p for p in inbound(hub).iterdir() if p.name.startswith(c.name + "+")]
+            assert len(subs) == 1, f"C's submissions in the exchange after Submit: {[p.name for p in subs]}"
+
+            nbgrader_as(hub, hub.instructor, "collect", PART, cwd=course)      # step 3
+            done = subprocess.run([sys.executable, "-m", "course", "grade", "--course", str(course),
+                                   "--assignment", PART, "--student", c.name],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, f"course grade failed:\n{done.stdout}\n{done.stderr}"
+            H.grant_grader(hub.instructor, course)        # what root wrote goes back to the instructor
+            teacher = _login(browser, hub, hub.instructor, errors)
+            teacher.goto(f"{hub.url}/user/{hub.instructor.name}/formgrader/manage_submissions/{PART}")
+            teacher.locator("tr", has_text=c.name).first.wait_for()
+            teacher.screenshot(path=str(shots / "hub_formgrader.jpg"), type="jpeg", quality=br.SCREENSHOT_QUALITY)
+            teacher.close()
+
+            nbgrader_as(hub, hub.instructor, "generate_feedback", PART, "--student", c.name, cwd=course)  # step 4
+            nbgrader_as(hub, hub.instructor, "release_feedback", PART, "--student", c.name, cwd=course)
+            _assignments_tab(page)
+            page.locator("#refresh_assignments_list").click()
+            submitted = page.locator("#submitted_assignments_list .list_item", has_text=PART).first
+            submitted.locator("button", has_text="Fetch Feedback").click()
+            deadline = time.monotonic() + 120
+            while not list((c.home / PART / "feedback").glob(f"*/{PART}.html")):
+                assert time.monotonic() < deadline, "Fetch Feedback put no feedback in C's home"
+                time.sleep(0.5)
+            feedback = next((c.home / PART / "feedback").glob(f"*/{PART}.html"))
+            rel = feedback.relative_to(c.home)
+            page.goto(f"{hub.url}/user/{c.name}/files/{rel}")
+            page.wait_for_selector("text=Score")
+            page.screenshot(path=str(shots / "hub_feedback.jpg"), type="jpeg", quality=br.SCREENSHOT_QUALITY)
         finally:
             browser.close()
-    subs = [p for p in inbound(hub).iterdir() if p.name.startswith(hub.c.name + "+")]
-    assert len(subs) == 1, f"C's submissions in the exchange after Submit: {[p.name for p in subs]}"
-    assert (subs[0] / f"{PART}.ipynb").exists()
+    html = feedback.read_text()
+    assert "BEGIN HIDDEN TESTS" not in html and "HIDDEN" not in html.upper().replace("HIDDEN TESTS REMOVED", ""), \
+        "the feedback shows hidden test code"
+    for other in (hub.a.name, hub.b.name):
+        assert other not in html, f"C's feedback names another student ({other})"
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:   # step 5
+        sub = gb.find_submission(PART, c.name)
+        auto, max_auto = sub.code_score, sub.max_code_score
+    assert auto == max_auto > 0, f"C's autograded score {auto}/{max_auto}, expected full marks"
+    assert f"{auto:g}" in html or f"{auto}" in html, f"C's feedback does not show the score {auto}"
     assert not errors, f"JavaScript errors: {errors}"
 
 
