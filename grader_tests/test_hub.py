@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from html import unescape as html_unescape
 import pwd
 import re
 import secrets
@@ -369,6 +370,28 @@ def test_a_second_submission_is_the_one_graded(hub, released):
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+def hidden_test_lines(nb) -> list[str]:
+    """The distinctive lines of every hidden test block of a source notebook."""
+    lines, inside = [], False
+    for cell in nb.cells:
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 30:
+                lines.append(line.strip())
+    assert lines, "the source notebook has no hidden tests to look for"
+    return lines
+
+
+def hidden_lines_shown(source_nb, release_nb, html: str) -> list[str]:
+    """Lines only the hidden tests of `source_nb` have (not the release) that an HTML page shows."""
+    text = html_unescape(re.sub(r"<[^>]+>", "", html))
+    public = "\n".join(c.source for c in release_nb.cells)
+    return [line for line in hidden_test_lines(source_nb) if line not in public and line in text]
+
+
 def _login(browser, hub, account, errors):
     from . import browser as br
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -463,8 +486,8 @@ def test_the_class_loop_in_the_browser(hub, released, tmp_path):
         finally:
             browser.close()
     html = feedback.read_text()
-    assert "BEGIN HIDDEN TESTS" not in html and "HIDDEN" not in html.upper().replace("HIDDEN TESTS REMOVED", ""), \
-        "the feedback shows hidden test code"
+    leaked = hidden_lines_shown(source, nbformat.read(ROOT / "release" / PART / f"{PART}.ipynb", as_version=4), html)
+    assert "BEGIN HIDDEN TESTS" not in html and not leaked, f"C's feedback shows hidden test code: {leaked[:3]}"
     for other in (hub.a.name, hub.b.name):
         assert other not in html, f"C's feedback names another student ({other})"
     from nbgrader.api import Gradebook
