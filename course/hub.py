@@ -539,7 +539,8 @@ class Hub:
         with open(self.layout.log, "ab") as log:
             self.proc = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)],
                                          cwd=self.layout.dir, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         preexec_fn=_stop_with_parent)
         try:
             self._wait_up()
         except BaseException:
@@ -587,6 +588,12 @@ class Hub:
         if proxy and _alive(proxy):
             os.kill(proxy, signal.SIGTERM)
         self.leftovers = kill_processes_of(self.uids)
+
+
+def _stop_with_parent() -> None:
+    """In the hub's process: SIGTERM when `course hub` dies, even by SIGKILL (no orphan hub)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
 
 
 def _alive(pid: int) -> bool:
