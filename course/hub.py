@@ -3,8 +3,10 @@
 JupyterHub (pinned in requirements.txt) with configurable-http-proxy (pinned in package.json,
 installed with `npm ci`), PAM logins for real Unix accounts (an instructor and N students, made
 on request, passwords generated and printed), LocalProcessSpawner, nbgrader's exchange with the
-permissions nbgrader documents, a copy of the course folder as the instructor's course directory
-(in the instructor's own 0700 home, with the gradebook), and nbgrader's lab extensions per role:
+permissions nbgrader documents (submission folders closed to other students: PrivateSubmit), a
+copy of the course folder as the instructor's course directory (`~/course`, with the gradebook;
+home and course in group root for the sandboxed grader, nothing for others), a world-readable
+Python for the users' servers, and nbgrader's lab extensions per role:
 students get Assignments and Validate, the instructor Formgrader, Course List and Create
 Assignment. Loopback only, free ports. Ctrl-C or SIGTERM stops the hub, the proxy and every
 single-user server (and checks that no process of theirs is left).
