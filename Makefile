@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test mutants integration lab build validate bench clean
+.PHONY: demo test mutants integration lab hub build validate bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,12 +21,20 @@ test: $(STAMP)  ## the test suite, all but the mutation suite (CI runs this, the
 mutants: $(STAMP)  ## the mutation suite: every mistake caught, every correct alternative accepted (CI runs it too)
 	$(PY) -m pytest -m mutation grader_tests/test_mutants.py
 
-integration: $(STAMP)  ## real services: PostgreSQL + Dask cluster grading, JupyterHub class (CI runs it too)
+integration: $(STAMP) node_modules/.installed  ## real services: PostgreSQL + Dask cluster grading, JupyterHub class (CI runs it too)
 	$(PY) -m pytest -m integration grader_tests
 
 lab: $(STAMP)  ## JupyterLab on the student notebooks (after the environment check)
 	$(PY) -m course doctor --lab
 	$(VENV)/bin/jupyter lab --notebook-dir=release $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub: $(STAMP) node_modules/.installed  ## JupyterHub for the class on this machine (as root; Ctrl-C stops it)
+	$(PY) -m course hub $(HUB_ARGS)
 
 build: $(STAMP)  ## source/ and release/ from lessons/
 	$(PY) -m course build

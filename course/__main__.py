@@ -8,7 +8,7 @@ import sys
 
 from .common import CourseError
 
-VERBS = ("build", "validate", "grade", "demo", "bench", "report", "doctor", "mutants", "claims", "cocalc-audit")
+VERBS = ("build", "validate", "grade", "demo", "bench", "report", "doctor", "mutants", "claims", "cocalc-audit", "hub")
 
 
 def main(argv=None) -> int:
