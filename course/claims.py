@@ -14,11 +14,12 @@ import contextlib
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 
 from .bench import QUIET_KERNEL
-from .build import is_claim, lesson_to_notebook
+from .build import assets, is_claim, lesson_to_notebook
 from .common import CourseError, check_parts
 
 HELP = "run the solution notebooks with their claim cells: every demo shows what its text says"
@@ -78,6 +79,9 @@ def check(part: str, lesson=None) -> tuple[int, list[str]]:
     claim_ids = {c.id for c in nb.cells if is_claim(c)}
     # The integrity cell ends every notebook and raises only under grading; it runs harmlessly here.
     with tempfile.TemporaryDirectory(prefix="course-claims-") as tmp:
+        files = assets(part, lesson)  # what lies beside the notebook for students (figures, a model)
+        if files.is_dir():
+            shutil.copytree(files, tmp, dirs_exist_ok=True)
         client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": tmp}}, extra_arguments=QUIET_KERNEL)
         client.execute()
