@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 1 — Why RNNs hit a wall, measured
 #
-# *Transformer Internals, part 1 of 6. Time: about 120 min core + 15 min going further (optional).*
+# *Transformer Internals, part 1 of 7. Time: about 120 min core + 15 min going further (optional).*
 #
 # Before 2017, the standard neural network for text was the **recurrent neural network** (RNN):
 # it reads a sentence one word at a time and carries a running summary, the *hidden state*,

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 2 — Inventing self-attention
 #
-# *Transformer Internals, part 2 of 6. Time: about 130 min core + 12 min going further (optional).*
+# *Transformer Internals, part 2 of 7. Time: about 130 min core + 12 min going further (optional).*
 #
 # In Part 1 you watched information crawl through an RNN one step at a time. Today you invent the
 # fix: let every word look at every other word **directly**, in one step. By the end you will have

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 3 — Designing multi-head attention
 #
-# *Transformer Internals, part 3 of 6. Time: about 130 min core + 12 min going further (optional).*
+# *Transformer Internals, part 3 of 7. Time: about 130 min core + 12 min going further (optional).*
 #
 # In Part 2 you built one attention: every query computes *one* probability distribution over
 # the keys and takes *one* weighted average of the values. Today you find out why that is not

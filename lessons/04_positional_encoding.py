@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 4 — The position problem and the sinusoidal solution
 #
-# *Transformer Internals, part 4 of 6. Time: about 145 min core + 20 min going further (optional).*
+# *Transformer Internals, part 4 of 7. Time: about 145 min core + 20 min going further (optional).*
 #
 # Self-attention (Parts 2 and 3) connects every word to every word in one step. But look at
 # the formula again, $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$: nothing in it says *where*

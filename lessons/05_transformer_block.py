@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 5 — Building the complete transformer block
 #
-# *Transformer Internals, part 5 of 6. Time: about 140 min core + 25 min going further (optional).*
+# *Transformer Internals, part 5 of 7. Time: about 140 min core + 25 min going further (optional).*
 #
 # You now own every ingredient: scaled dot-product attention (Part 2), multi-head attention
 # (Part 3) and positional encodings (Part 4). Today you assemble them into the **layer cake**

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Part 6 — Coding challenge: build your own attention, then make a transformer learn
 #
-# *Transformer Internals, part 6 of 6. Time: about 155 min core + 30 min going further (optional).*
+# *Transformer Internals, part 6 of 7. Time: about 155 min core + 30 min going further (optional).*
 #
 # You have invented every piece of a transformer: attention (Part 2), several heads (Part 3),
 # positions (Part 4), the encoder block (Part 5). Today you put them to work. First a warm-up:
@@ -2063,10 +2063,13 @@ assert bool(quiz_generation_parallel) is False, "False: training and reading the
 #    token that followed a marker — and look at the attention maps.
 # 3. Read "Attention Is All You Need" (Vaswani et al., 2017): you now know every part of
 #    Figure 1. Then BERT (Devlin et al., 2019) and GPT-2/GPT-3 (Radford et al., 2019;
-#    Brown et al., 2020): pre-trained transformers, the next step after this course.
+#    Brown et al., 2020): pre-trained transformers — Part 7 loads your own blocks with their
+#    weights.
 #
 # You have built, piece by piece, the architecture behind BERT, GPT and virtually all modern
-# NLP systems — and trained one yourself.
+# NLP systems — and trained one yourself. Part 7 (`07_real_models`) puts your blocks inside
+# Hugging Face `transformers`, opens a trained model to find its previous-token and induction
+# heads, and generates text with your own KV cache.
 
 # %% [markdown]
 # ## Readings for this part
