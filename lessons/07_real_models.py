@@ -253,7 +253,8 @@ for _title, _layer in [("BertLayer", BertLayer(_bert_config)), ("GPT2Block", GPT
 # values of all heads side by side in its 24 columns (first the 8 query columns, then 8 key
 # columns, then 8 value columns, each block holding head 0 then head 1, as `split_heads` cuts
 # them). `Conv1D` is a linear layer despite its name (it computes `x @ weight + bias`; the
-# name comes from the original GPT code, where it was a 1 × 1 convolution).
+# name comes from the original GPT code, which called this layer `conv1d`: a convolution of
+# width 1 is the same matrix product at every position).
 #
 # ### Exercise 1 — read a configuration (3 points)
 #
@@ -544,9 +545,10 @@ def load_gpt2_block(block, hf_block):
 
 
 # %% [markdown]
-# A `GPT2Block` on its own does not know it is causal: the full model builds the causal mask and
-# hands it to every block (as an *additive* mask, 0 where attention is allowed and a very
-# negative number where it is not). The helper below does the same for one block.
+# A `GPT2Block` built on its own, as here, runs the plain attention code, which attends to every
+# position unless it is given a mask: the full model builds the causal mask and hands it to every
+# block (as an *additive* mask, 0 where attention is allowed and a very negative number where it
+# is not). The helper below does the same for one block; call it, not `hf_block(x)`, to compare.
 
 # %% nbgrader={"locked": true, "grade_id": "gpt2_helper"}
 def gpt2_block_forward(hf_block, x):
@@ -1042,8 +1044,8 @@ assert _best_ind == _ref_best[1], f"your induction scores pick head {_best_ind},
 # A score says where a head looks, not whether the model *needs* it. To find out, **ablate**
 # the head: set its output to zero and measure the loss again (Michel et al., 2019, did this
 # for every head of BERT and of a translation transformer and found that many heads can be
-# removed at test time with little loss; Olsson et al., 2022, ablate induction heads to show
-# they carry in-context learning).
+# removed at test time with little loss; Olsson et al., 2022, ablate induction heads in small
+# attention-only models and find that this greatly reduces their in-context learning).
 #
 # In GPT-2 each attention layer concatenates its heads' outputs — head $h$ fills the slice
 # `[h * d_head, (h + 1) * d_head)` of a vector of length `n_embd` — and multiplies the result by
@@ -1230,10 +1232,10 @@ assert torch.equal(_before, _after), ("after ablated_loss the model computes oth
 # "the token after the earlier A" only because a layer-0 head wrote into every position which
 # token came before it: the two-layer circuit drawn above Exercise 5 (Olsson et al., 2022).
 # The training data explain why these heads exist (model card): the repeated segments reward
-# copying, and the skip chains, where a word is a function of the word *before* the current
-# one, reward reading the previous position. And the model card's training log shows how they
+# copying, and the skip chains, where the next word is a function of the word *before* the
+# current one, reward reading the previous position. And the model card's training log shows how they
 # formed: the previous-token head gradually, the induction head abruptly (its score went from
-# 0.09 to 0.74 within 250 steps), the "phase change" Olsson et al. describe.
+# 0.09 to 0.74 between two probes 250 steps apart), the "phase change" Olsson et al. describe.
 #
 # Note what the scores do not find: heads 0 and 1 of layer 0 attend to the token itself, score
 # zero on both measures, and matter as much as the famous two (ablating either raises the loss
@@ -1280,7 +1282,7 @@ assert min(_far) < 0 and max(_far) > 0.6, f"text says positions 16 apart swing b
 # similarity of its vector with the vector of position $p+1$ (solid), $p+4$ (dashed) and
 # $p+16$ (dotted). The map has a band along its diagonal with ripples beside it: nearby
 # positions have related vectors (cosine about 0.5 – 0.6 for positions 1 and 4 apart), positions
-# 16 apart much less (about 0.25 on average, swinging between about −0.2 and 0.8). The table
+# 16 apart much less (about 0.25 on average, swinging between about −0.3 and 0.85). The table
 # started as the sinusoidal encoding of Part 4 (model card) and kept part of its wave structure.
 #
 # ### Question — which position information does the model use? (2 points, graded by hand)
