@@ -23,6 +23,7 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
@@ -183,33 +184,72 @@ def likely_mistakes(record: dict, source_nb, release_nb, student_nb, failing: se
     for e in record.get("mistakes", []):
         if len(e.get("cells", [e["cell"]])) == 1 and e.get("fails"):
             by_cell.setdefault(e["cell"], []).append(e)
-    out = []
+    allowed, tests = {}, {}
     for g, entries in by_cell.items():
-        if g not in mine:
+        text = mine.get(g, "").strip()
+        if g not in mine or text in (stub.get(g, "").strip(), democlass.solution_text(src[g]).strip()):
             continue
-        text = mine[g].strip()
-        if text in (stub.get(g, "").strip(), democlass.solution_text(src[g]).strip()):
-            continue
-        tests = set(record.get("reach", {}).get(g, [])) | reached.get(g, set())
-        blurred = {t for t, owner in exercise.items() if owner in wrong and owner != g}
-        seen = (failing & tests) - blurred
-        found = [e for e in entries if set(e["fails"]) - blurred == seen and seen]
-        if found and any("answer" in e for e in found):
-            answers = literal_answers(text)
-            if answers is None:
-                found = [e for e in found if "answer" not in e]
-            else:
-                mine_norm = {n: norm(v) for n, v in answers.items()}
-                found = [e for e in found if "answer" not in e
-                         or all(mine_norm.get(n) == v for n, v in e["answer"].items())]
-        # Generic mutants (zeros, wrong type, ...) probe the tests; a catalogued realistic mistake
-        # with the same failures is the better explanation.
-        found = [e for e in found if not e.get("generic")] or found
+        tests[g] = set(record.get("reach", {}).get(g, [])) | reached.get(g, set())
+        allowed[g] = _same_answer(entries, text)
+
+    def blurred(*cells):
+        return {t for t, owner in exercise.items() if owner in wrong and owner not in cells}
+
+    def match(g, found, seen):
+        fails = sorted(seen)
+        return Match(g, labels.get(g, f"`{g}`"), found, fails, [t for t in fails if exercise.get(t) != g])
+
+    out = []
+    for g, entries in allowed.items():
+        b = blurred(g)
+        seen = (failing & tests[g]) - b
+        found = _realistic([e for e in entries if set(e["fails"]) - b == seen and seen])
         if found:
-            fails = sorted(seen)
-            out.append(Match(g, labels.get(g, f"`{g}`"), found, fails,
-                             [t for t in fails if exercise.get(t) != g]))
+            out.append(match(g, found, seen))
+    # Two mistakes that feed the same later checks (a wrong split_heads in the attention that uses
+    # it; a missing check in head_dim next to a wrong scale in the attention): named together only
+    # when exactly one pair of recorded failing sets, each explaining a failure the other does not,
+    # makes up the student's failures where either cell reaches. (Mistakes that interact, such as a
+    # plain reshape in both split and merge, which undo each other in the round trip, add up to no
+    # pair: no guess.)
+    done = {m.cell: m.mistakes for m in out}
+    for g1, g2 in combinations(list(allowed), 2):
+        if g1 in done and g2 in done:
+            continue
+        b = blurred(g1, g2)
+        seen = (failing & (tests[g1] | tests[g2])) - b
+        pairs = _realistic_pairs([(e1, e2) for e1 in done.get(g1, allowed[g1]) for e2 in done.get(g2, allowed[g2])
+                                  if (set(e1["fails"]) | set(e2["fails"])) - b == seen
+                                  and not set(e1["fails"]) - b <= set(e2["fails"])
+                                  and not set(e2["fails"]) - b <= set(e1["fails"])])
+        if seen and len({(frozenset(e1["fails"]), frozenset(e2["fails"])) for e1, e2 in pairs}) == 1:
+            for g, i in ((g1, 0), (g2, 1)):
+                if g not in done:
+                    found = list({id(p[i]): p[i] for p in pairs}.values())
+                    out.append(match(g, found, (failing & tests[g]) - b))
+                    done[g] = found
     return out
+
+
+def _same_answer(entries: list, text: str) -> list:
+    """The entries a plain answer (a quiz letter, a number) can be: those with the student's answer."""
+    if not any("answer" in e for e in entries):
+        return entries
+    answers = literal_answers(text)
+    if answers is None:
+        return [e for e in entries if "answer" not in e]
+    mine_norm = {n: norm(v) for n, v in answers.items()}
+    return [e for e in entries if "answer" not in e or all(mine_norm.get(n) == v for n, v in e["answer"].items())]
+
+
+def _realistic(found: list) -> list:
+    """Generic mutants (zeros, wrong type, ...) probe the tests; a catalogued realistic mistake with
+    the same failures is the better explanation."""
+    return [e for e in found if not e.get("generic")] or found
+
+
+def _realistic_pairs(pairs: list) -> list:
+    return [p for p in pairs if not p[0].get("generic") and not p[1].get("generic")] or pairs
 
 
 def _wrong_answer(student: str, solution: str) -> bool:

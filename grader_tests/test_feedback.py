@@ -100,7 +100,8 @@ def failing(outcome) -> set:
 @pytest.mark.parametrize("part", PARTS)
 def test_demo_students_are_told_each_catalogued_mistake_with_its_hint(part, taught):
     """alice, bob and carol: each demo mistake that is a catalogue entry, and whose failures no other mistake
-    of theirs blurs, is named in a likely-mistake box with its about and hint; an entangled one is not guessed.
+    of theirs blurs (or which, with another of their mistakes, makes up exactly their failures), is named in a
+    likely-mistake box with its about and hint; an entangled one is not guessed.
     (A wrong quiz or table answer explains its own test, so that test is left out when it also reaches the cell.)"""
     from course.mutants import graded_names
     course, outcomes = taught
@@ -122,7 +123,8 @@ def test_demo_students_are_told_each_catalogued_mistake_with_its_hint(part, taug
                 about = words(feedback.mistake_plain(e))
                 hint = words(e.get("hint", ""))
                 told = about in words(shown) and hint in words(shown)
-                if set(e["fails"]) - blurred == fails & set(record["reach"].get(cell, [])):
+                if set(e["fails"]) - blurred == fails & set(record["reach"].get(cell, [])) or \
+                        _explained_together(e, cell, changed, record, sources, owner, plain, failing(outcomes[(student, part)])):
                     named += told
                     if not told:
                         missing.append(f"{student}/{cell}: {e['name']} ({about!r}, hint {hint!r})")
@@ -132,6 +134,23 @@ def test_demo_students_are_told_each_catalogued_mistake_with_its_hint(part, taug
     assert not missing, f"{part}: catalogued demo mistakes not named with about and hint: {missing}"
     assert not guessed, f"{part}: mistakes named although other failures blur them (a guess): {guessed}"
     assert named, f"{part}: no demo mistake is a catalogue entry whose failures can be told apart"
+
+
+def _explained_together(e, cell, changed, record, sources, owner, plain, failed) -> bool:
+    """e and the student's catalogued mistake in another cell, each explaining a failure the other does
+    not, make up exactly the student's failures where either cell reaches."""
+    for other, src in changed.items():
+        if other == cell:
+            continue
+        blurred = {t for t, o in owner.items() if o not in (cell, other) and o in changed and o in plain}
+        seen = (failed - blurred) & (set(record["reach"].get(cell, [])) | set(record["reach"].get(other, [])))
+        for e2 in record["mistakes"]:
+            if e2["generic"] or e2["cell"] != other or sources.get(e2["name"], {}).get(other, "").strip() != src.strip():
+                continue
+            a, b = set(e["fails"]) - blurred, set(e2["fails"]) - blurred
+            if a | b == seen and not a <= b and not b <= a:
+                return True
+    return False
 
 
 def test_an_uncatalogued_wrong_answer_gets_the_plain_messages_and_no_guess(taught):
