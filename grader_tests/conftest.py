@@ -94,3 +94,11 @@ def processes_in(folder: Path) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def interruptible() -> None:
+    """preexec_fn for a command a test stops with SIGINT: Ctrl-C works in it even when the test run
+    itself was started in the background (`cmd &` in a shell without job control ignores SIGINT,
+    and a child inherits that, so Python would install no KeyboardInterrupt handler)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -26,7 +26,7 @@ import pytest
 from course.common import ROOT
 from course.grade import grade_class
 
-from .conftest import SOLVED, TINY, release_nb, submit, with_cell
+from .conftest import SOLVED, TINY, interruptible, release_nb, submit, with_cell
 
 # real PostgreSQL and Dask processes, minutes of grading: `make integration` (CI runs it after `make test`)
 pytestmark = pytest.mark.integration
@@ -185,7 +185,8 @@ def grade_cli(course: Path, *args, db=None, timeout=900, wait=True):
         env["COURSE_DB_URL"] = db
     cmd = [sys.executable, "-m", "course", "grade", "--course", str(course), *args]
     if not wait:
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=interruptible)
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 

@@ -8,7 +8,7 @@ import nbformat
 from course.common import ROOT
 from course.grade import grade_class
 
-from .conftest import SOLVED, TINY, cli, processes_in, release_nb, submit, with_cell
+from .conftest import SOLVED, TINY, cli, interruptible, processes_in, release_nb, submit, with_cell
 
 
 def grade(course, **kw):
@@ -243,7 +243,8 @@ def test_interrupted_run_loses_nothing_and_resumes(tiny_course):
         submit(tiny_course, student, with_cell(release_nb(tiny_course), "add", code))
     report = tiny_course / "reports" / "grading.json"
     proc = subprocess.Popen([sys.executable, "-m", "course", "grade", "--course", str(tiny_course)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
     deadline = time.monotonic() + 120
     while not (report.is_file() and "r1/tiny" in report.read_text()) and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -28,6 +28,8 @@ import pytest
 from course import democlass, hub as H
 from course.common import ROOT, CourseError
 
+from .conftest import interruptible
+
 # a real JupyterHub, Unix accounts, a browser: minutes; `make integration` (CI runs it after `make test`)
 pytestmark = pytest.mark.integration
 
@@ -169,7 +171,7 @@ def test_course_hub_prints_accounts_and_ctrl_c_leaves_nothing_running():
         with open(out, "w") as f:
             proc = subprocess.Popen([sys.executable, "-m", "course", "hub", "--dir", str(state / "hub"),
                                      "--prefix", prefix, "--students", "2"], cwd=ROOT, stdout=f,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+                                    stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=interruptible)
         deadline = time.monotonic() + H.START_S + 60
         while "Ctrl-C stops" not in out.read_text():
             assert proc.poll() is None, f"course hub exited {proc.returncode}:\n{out.read_text()}"
