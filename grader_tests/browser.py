@@ -322,12 +322,11 @@ def run_notebook(browser, lab: Lab, relpath: str, screenshot: Path | None = None
 
 
 def copy_notebooks(src_root: Path, dest: Path, parts: list[str]) -> None:
-    """Copy <part>/<part>.ipynb of each part (nothing else) from src_root into dest."""
+    """Copy each part's folder from src_root into dest: its notebook and what students get beside it
+    (figures/, Part 7's tiny-lm/), so a picture or model the notebook cannot find fails the test."""
     for part in parts:
-        nb = src_root / part / f"{part}.ipynb"
-        if nb.exists():
-            (dest / part).mkdir(parents=True, exist_ok=True)
-            shutil.copy(nb, dest / part / nb.name)
+        if (src_root / part / f"{part}.ipynb").exists():
+            shutil.copytree(src_root / part, dest / part, dirs_exist_ok=True)
 
 
 def tag_raises_exception(path: Path) -> None:
