@@ -279,8 +279,8 @@ def cocalc_demo(graded, tmp_path_factory):
 
     def one(pair):
         student, part = pair
-        cwd = tmp / student / part
-        cwd.mkdir(parents=True)
+        cwd = tmp / student / part  # the student's assignment folder: what CoCalc handed out (figures, tiny-lm)
+        shutil.copytree(course / "release" / part, cwd, ignore=shutil.ignore_patterns("*.ipynb"))
         submitted = json.loads((course / "submitted" / student / part / f"{part}.ipynb").read_text())
         return pair, cocalc.grade(json.loads(json.dumps(source_nb(course, part))), submitted, cwd)
 
@@ -368,12 +368,15 @@ def imports(nb) -> set:
 
 @pytest.mark.parametrize("part", PARTS)
 def test_notebooks_are_self_contained(part):
-    """CoCalc hands out the whole student/ folder and nbgrader every file of the assignment: the
-    notebook is the only file, and it imports nothing outside requirements.txt."""
+    """CoCalc hands out the whole student/ folder and nbgrader every file of the assignment: beside
+    the notebook only what lessons/files/<part>/ holds (figures, a model), and it imports nothing
+    outside requirements.txt."""
+    files = ROOT / "lessons" / "files" / part
+    given = sorted(str(p.relative_to(files)) for p in files.rglob("*") if p.is_file()) if files.is_dir() else []
     for folder in ("source", "release"):
-        extra = sorted(p.name for p in (ROOT / folder / part).iterdir()
-                       if p.name != f"{part}.ipynb" and p.name != ".ipynb_checkpoints")
-        assert not extra, f"{folder}/{part}/ holds files besides the notebook: {extra}"
+        extra = sorted(str(p.relative_to(ROOT / folder / part)) for p in (ROOT / folder / part).rglob("*")
+                       if p.is_file() and p.name != f"{part}.ipynb" and ".ipynb_checkpoints" not in p.parts)
+        assert extra == given, f"{folder}/{part}/ holds {extra} besides the notebook, lessons/files/{part}/ gives {given}"
     nb = source_nb(ROOT, part)
     outside = sorted(imports(nb) - allowed_modules())
     assert not outside, f"{part} imports modules the pinned environment does not provide: {outside}"
