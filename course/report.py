@@ -41,8 +41,8 @@ def add_arguments(parser):
     parser.add_argument("--out", metavar="FOLDER",
                         help="folder to write report.html and the CSV files to (default: <course>/reports)")
     parser.add_argument("--mistakes", metavar="FOLDER",
-                        help="folder of the mistake records <part>.json (default: lessons/mistakes, written by "
-                             "python -m course mutants --record)")
+                        help="folder of the mistake records <part>.json (default: lessons/mistakes, which the "
+                             "mutation run writes when asked to record)")
 
 
 def run(args) -> int:
