@@ -2,19 +2,12 @@
 
 Run: .venv/bin/python lessons/figures/01_rnn_limits.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "01_rnn_limits" / "figures"
 GREY, INK = "#f0f0f0", "#222222"
 PATH = matplotlib.colormaps["viridis"](0.35)           # the long path from word 1 to word T (dark blue-teal)
 STATE = matplotlib.colormaps["viridis"](0.85)          # hidden states (light green: dark text stays readable)
@@ -79,14 +72,7 @@ FIGURES = {"rnn_unrolled": rnn_unrolled}
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in FIGURES.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} "
-              f"({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("01_rnn_limits", FIGURES)
 
 
 if __name__ == "__main__":

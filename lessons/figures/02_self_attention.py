@@ -2,20 +2,13 @@
 
 Run: .venv/bin/python lessons/figures/02_self_attention.py
 """
-from pathlib import Path
-
 import matplotlib
 import numpy as np
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "02_self_attention" / "figures"
 GREY, INK = "#f0f0f0", "#222222"
 FOCUS = matplotlib.colormaps["viridis"](0.3)           # the arrows of one query, "sat" (blue)
 WORDS = ["The", "cat", "sat", "on", "the", "mat"]
@@ -90,14 +83,7 @@ FIGURES = {"attention_arrows": attention_arrows}
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in FIGURES.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} "
-              f"({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("02_self_attention", FIGURES)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,12 @@
 
 Run: .venv/bin/python lessons/figures/03_multi_head_attention.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "03_multi_head_attention" / "figures"
 H = 4                                                  # heads drawn
 HEAD_COLOURS = [matplotlib.colormaps["viridis"](v) for v in (0.15, 0.42, 0.65, 0.85)]
 TEXT_ON = ["white", "white", "black", "black"]          # readable text on each head colour
@@ -85,13 +78,7 @@ def multi_head_split_merge():
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in {"multi_head_split_merge": multi_head_split_merge}.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path} ({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("03_multi_head_attention", {"multi_head_split_merge": multi_head_split_merge})
 
 
 if __name__ == "__main__":

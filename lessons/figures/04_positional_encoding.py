@@ -2,21 +2,14 @@
 
 Run: .venv/bin/python lessons/figures/04_positional_encoding.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "04_positional_encoding" / "figures"
 INK = "#222222"
 CMAP, NORM = matplotlib.colormaps["RdBu"], Normalize(vmin=-2, vmax=2)
 
@@ -82,13 +75,7 @@ def embedding_plus_position():
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in {"embedding_plus_position": embedding_plus_position}.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path} ({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("04_positional_encoding", {"embedding_plus_position": embedding_plus_position})
 
 
 if __name__ == "__main__":

@@ -2,19 +2,12 @@
 
 Run: .venv/bin/python lessons/figures/05_transformer_block.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "05_transformer_block" / "figures"
 INK = "#222222"
 FILL = {"attn": "#fde2c4", "ffn": "#cfe3f5", "norm": "#e6e6e6", "io": "white"}   # light fills; the text names each box
 W, H = 2.6, 0.62                       # box width and height
@@ -114,13 +107,7 @@ FIGURES = {"encoder_block": encoder_blocks, "decoder_block": decoder_block}
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in FIGURES.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path} ({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("05_transformer_block", FIGURES)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,12 @@
 
 Run: .venv/bin/python lessons/figures/06_coding_challenge.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "06_coding_challenge" / "figures"
 INK, GREY = "#222222", "#f0f0f0"
 FOCUS = matplotlib.colormaps["viridis"](0.3)           # the path of the first digit (blue)
 DIGITS = [3, 1, 4, 1, 5, 9, 2, 6]                       # 8 digits drawn (the task has 24)
@@ -92,13 +85,7 @@ FIGURES = {"reversal_models": reversal_models}
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in FIGURES.items():
-        fig = draw()
-        path = OUT / f"{name}.svg"
-        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print(f"wrote {path} ({path.stat().st_size / 1000:.1f} kB)")
+    _svg.write("06_coding_challenge", FIGURES)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,12 @@
 
 Run: .venv/bin/python lessons/figures/07_real_models.py
 """
-from pathlib import Path
-
 import matplotlib
 
-matplotlib.use("Agg")
+import _svg  # noqa: E402  (Agg backend and deterministic SVG; writes the files)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-matplotlib.rcParams["svg.hashsalt"] = "transformer-course"
-matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: small, searchable files
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-
-OUT = Path(__file__).resolve().parents[1] / "files" / "07_real_models" / "figures"
 COLOURS = [matplotlib.colormaps["viridis"](v) for v in (0.2, 0.5, 0.8)]   # query, key, value
 TEXT_ON = ["white", "white", "black"]
 GREY, INK = "#f0f0f0", "#222222"
@@ -78,12 +71,7 @@ def induction_circuit():
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, draw in [("c_attn_mapping", c_attn_mapping), ("induction_circuit", induction_circuit)]:
-        fig = draw()
-        fig.savefig(OUT / f"{name}.svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight")
-        plt.close(fig)
-        print("wrote", OUT / f"{name}.svg")
+    _svg.write("07_real_models", dict([("c_attn_mapping", c_attn_mapping), ("induction_circuit", induction_circuit)]))
 
 
 if __name__ == "__main__":
