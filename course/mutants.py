@@ -40,7 +40,7 @@ import nbformat
 
 from . import democlass
 from .cells import imports as cell_imports, names as cell_names
-from .common import LESSONS, CourseError, check_parts
+from .common import LESSONS, CourseError, check_parts, grading_sandbox
 
 HELP = ("mutation testing: every catalogued mistake must lose points, every correct alternative "
         "must get full marks (lessons/mutants/)")
@@ -257,19 +257,13 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from .sandbox import bwrap
-
     parts = check_parts(args.part)
-    if args.jobs < 1:
-        raise CourseError(f"--jobs must be at least 1, got {args.jobs}")
-    if not args.unsafe and not bwrap():
-        raise CourseError("bubblewrap (bwrap) is needed to grade in the sandbox: apt-get install bubblewrap "
-                          "(or pass --unsafe)")
+    sandbox = grading_sandbox(args)
     for part in parts:
         load_catalogue(part)  # a broken catalogue is reported before anything is built
     tmp = Path(tempfile.mkdtemp(prefix="course-mutants-"))
     try:
-        result = mutation_run(tmp, parts, jobs=args.jobs, sandbox=not args.unsafe,
+        result = mutation_run(tmp, parts, jobs=args.jobs, sandbox=sandbox,
                               group=not args.one_per_mutant, log=print)
     finally:
         if args.keep:
