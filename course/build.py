@@ -14,7 +14,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from .common import GRADE_ID, ROOT, CourseError, check_parts, lesson_path
+from .common import GRADE_ID, LESSONS, ROOT, CourseError, check_parts, lesson_path
+from .robust import ENVIRONMENT_ID, environment_source
 
 HELP = "build source/ and release/ notebooks from the lesson texts in lessons/"
 
@@ -101,7 +102,9 @@ def is_claim(cell) -> bool:
 def lesson_to_notebook(part: str, path: Path | None = None, claims: bool = False):
     """The instructor notebook for `part`, built from its lesson text (lessons/<part>.py by default).
 
-    With `claims`, the lesson's claim cells are kept (untagged code cells where they stand).
+    With `claims`, the lesson's claim cells are kept (untagged code cells where they stand). The build
+    adds the environment check before the first code cell of a course part (lessons/, not the test
+    fixtures) and the integrity check at the end of every notebook.
     """
     path = path or lesson_path(part)
     try:
@@ -122,6 +125,11 @@ def lesson_to_notebook(part: str, path: Path | None = None, claims: bool = False
         new = (nbformat.v4.new_markdown_cell if cell.cell_type == "markdown"
                else nbformat.v4.new_code_cell)(source=cell.source.strip("\n"), metadata=meta)
         cells.append(new)
+    if path.resolve().parent == LESSONS.resolve():  # a part of the course (test fixtures live elsewhere)
+        first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
+        cells.insert(first_code, nbformat.v4.new_code_cell(
+            source=environment_source(c.source for c in cells if c.cell_type == "code"),
+            metadata={"nbgrader": _nbgrader_meta({"locked": True, "grade_id": ENVIRONMENT_ID}, "environment cell")}))
     cells.append(nbformat.v4.new_code_cell(source=INTEGRITY_SOURCE, metadata={"nbgrader": _nbgrader_meta(
         {"locked": True, "grade_id": INTEGRITY_ID}, "integrity cell")}))
     taken: set = set()

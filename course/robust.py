@@ -3,11 +3,13 @@
 - CoCalc restores test cells only, so no test may read a name that only a locked non-test cell defines
   (`course.cocalc.unrestored_dependencies`).
 - The first code cell checks the environment: it names the pinned version (requirements.txt) of every
-  third-party package the notebook imports, and is the one text below, so the seven copies cannot drift.
+  third-party package the notebook imports. `course build` writes it (the text below) into every
+  notebook, so lessons hold no copy of it; the check catches a notebook built otherwise.
 """
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 from .cocalc import unrestored_dependencies
@@ -34,8 +36,8 @@ def _check_environment(tested):
           "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
 
 _check_environment({pins})'''
-# Import name -> distribution name, for the packages a notebook may import.
-DISTRIBUTIONS = {"numpy": "numpy", "torch": "torch", "matplotlib": "matplotlib", "threadpoolctl": "threadpoolctl",
+# Import name -> distribution name, for the packages a notebook may import, in the order the cell lists them.
+DISTRIBUTIONS = {"numpy": "numpy", "matplotlib": "matplotlib", "torch": "torch", "threadpoolctl": "threadpoolctl",
                  "tqdm": "tqdm", "transformers": "transformers", "safetensors": "safetensors",
                  "tokenizers": "tokenizers"}
 
@@ -44,6 +46,25 @@ def pins() -> dict:
     """distribution -> version pinned in requirements.txt."""
     found = re.findall(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)", (ROOT / "requirements.txt").read_text(), re.M)
     return {name.lower(): version for name, version in found}
+
+
+def expected_pins(sources) -> dict:
+    """The pins of the third-party packages the code cells `sources` import, in DISTRIBUTIONS order."""
+    imported = set()
+    for source in sources:
+        try:
+            tree = ast.parse("\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        imported |= {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
+                     for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    pinned = pins()
+    return {d: pinned.get(d, "?") for m, d in DISTRIBUTIONS.items() if m in imported}
+
+
+def environment_source(sources) -> str:
+    """The environment check cell for a notebook whose code cells are `sources` (`course build` adds it)."""
+    return ENVIRONMENT_CELL.replace("{pins}", json.dumps(expected_pins(sources)))
 
 
 def environment_problems(nb) -> list[str]:
@@ -60,17 +81,7 @@ def environment_problems(nb) -> list[str]:
         listed = ast.literal_eval(call.rstrip(")"))
     except (ValueError, SyntaxError):
         return problems + [f"the environment check's last line does not pass a dict literal: {call[:60]!r}"]
-    imported = set()
-    for c in code:
-        try:
-            tree = ast.parse("\n".join(ln for ln in c.source.splitlines() if not ln.lstrip().startswith(("%", "!"))))
-        except SyntaxError:
-            continue
-        imported |= {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
-                     for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    wanted = {DISTRIBUTIONS[m] for m in imported if m in DISTRIBUTIONS}
-    pinned = pins()
-    expected = {d: pinned.get(d, "?") for d in wanted}
+    expected = expected_pins(c.source for c in code)
     if listed != expected:
         problems.append(f"the environment check lists {listed}, expected the pins of what the notebook imports: "
                         f"{dict(sorted(expected.items()))}")

@@ -42,27 +42,6 @@
 # `nn.Transformer*` layers use the *opposite* convention (True = blocked): to give them one of
 # our masks, pass `~mask`.
 
-# %% nbgrader={"locked": true, "grade_id": "environment"}
-# Checks that this notebook runs on the versions the course was tested with (README: "Install").
-import sys
-from importlib.metadata import PackageNotFoundError, version
-
-def _check_environment(tested):
-    """Raise if a package is missing; warn (do not stop) if a version differs from the tested one."""
-    differ = [] if sys.version_info[:2] == (3, 11) else [f"Python {sys.version.split()[0]} (tested: 3.11)"]
-    for package, pin in tested.items():
-        try:
-            found = version(package)
-        except PackageNotFoundError:
-            raise ModuleNotFoundError(f"{package} is missing: run `pip install {package}=={pin}` "
-                                      "(or `make lab` in the course folder), then restart the kernel") from None
-        if found.split("+")[0] != pin:  # a local build label (2.13.0+cpu) is the same release
-            differ.append(f"{package} {found} (tested: {pin})")
-    print("Environment OK." if not differ else
-          "This notebook should work, but these versions differ from the tested ones: " + "; ".join(differ))
-
-_check_environment({"numpy": "2.4.6", "matplotlib": "3.11.2", "torch": "2.13.0"})
-
 # %% nbgrader={"locked": true, "grade_id": "setup"}
 # Given, working code from Parts 2-4 (read-only). Run this cell before the exercises.
 import math
